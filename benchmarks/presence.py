@@ -1,0 +1,91 @@
+"""Benchmark: the daily presence query on DuckDB over a workspace's lake.
+
+    python -m benchmarks.presence WORKSPACE
+
+Target (the foundation issue): 100 million pings against 2,000 sites in under
+60 s and under 8 GiB peak memory on the reference machine. ``run`` reports wall
+time per phase (the per-cell lookup, then the join and aggregation written to
+``derived/presence_daily.parquet``), rows in and out, distinct grid cells, and the
+process's peak resident memory during the run (Linux: the high-water mark is reset
+first, so what was used before the run does not count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from tianluo.detectors.presence import PresenceSettings, daily_presence
+from tianluo.engine import EngineSettings, open_engine
+from tianluo.workspace import Workspace
+
+GIB = 1 << 30
+
+
+def _reset_peak_rss() -> bool:
+    """Reset the kernel's peak-RSS mark for this process (Linux); False where unsupported."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _peak_rss_bytes() -> int:
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def _rows(files: list[Path]) -> int:
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+
+
+def run(
+    workspace: Workspace,
+    *,
+    settings: PresenceSettings | None = None,
+    engine_settings: EngineSettings | None = None,
+) -> dict[str, Any]:
+    """Time the presence query on DuckDB and return the figures (as JSON-ready values)."""
+    peak_reset = _reset_peak_rss()
+    started = time.perf_counter()
+    with open_engine(workspace, "duckdb", settings=engine_settings) as engine:
+        query = daily_presence(engine, settings)
+        lookup_done = time.perf_counter()
+        path = engine.write_parquet(query, workspace.derived_path("presence_daily"))
+        finished = time.perf_counter()
+        cells = engine.to_arrow(engine.backend.table("presence_cells").count().as_table())
+    return {
+        "benchmark": "presence",
+        "engine": "duckdb",
+        "pings": _rows(workspace.lake_files("pings")),
+        "sites": _rows(workspace.lake_files("sites")),
+        "grid_cells": cells.column(0)[0].as_py(),
+        "rows_out": pq.ParquetFile(path).metadata.num_rows,
+        "seconds_lookup": round(lookup_done - started, 2),
+        "seconds_aggregate": round(finished - lookup_done, 2),
+        "seconds": round(finished - started, 2),
+        "peak_rss_gib": round(_peak_rss_bytes() / GIB, 2),
+        "peak_rss_is_for_this_run": peak_reset,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workspace", type=Path)
+    args = parser.parse_args()
+    print(json.dumps(run(Workspace.at(args.workspace, create=False)), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from tianluo.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The thin `tianluo` command: each command calls one library function."""

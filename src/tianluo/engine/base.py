@@ -1,0 +1,128 @@
+"""The engine interface: what a detector may ask of DuckDB or Spark.
+
+A detector builds Ibis expressions over ``engine.source(name)`` and hands them
+back to ``engine.to_arrow`` or ``engine.write_parquet``; it never touches a
+connection. Each engine guarantees the same semantics for what detectors rely on:
+
+- lake sources are read with union-by-name across loads (later loads may add columns);
+- the session time zone is Asia/Shanghai, so ``ts.date()`` is the local day on both
+  engines (a ping at 23:30 and one at 00:30 Beijing time fall on different days);
+- results come back as Arrow, with timestamps as UTC instants.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from abc import ABC, abstractmethod
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self, TypeAlias
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from tianluo.engine.errors import SourceNotLoadedError
+from tianluo.workspace import Workspace
+
+EngineKind = Literal["duckdb", "spark"]
+Data: TypeAlias = pa.Table | pd.DataFrame
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def check_name(name: str) -> str:
+    """A table name that is safe to splice into SQL: lower-case letters, digits, underscores."""
+    if not _NAME.match(name):
+        raise ValueError(f"invalid table name {name!r}: use lower-case letters, digits and _")
+    return name
+
+
+def as_arrow(data: Data) -> pa.Table:
+    """An Arrow table from Arrow or pandas data."""
+    if isinstance(data, pd.DataFrame):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    return data
+
+
+def remove_path(path: Path) -> None:
+    """Delete a file or a directory of part files, if present."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+class Engine(ABC):
+    """One workspace seen through one query engine."""
+
+    kind: EngineKind
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @property
+    @abstractmethod
+    def backend(self) -> ibis.BaseBackend:
+        """The Ibis connection (for tests and for expressions that need it)."""
+
+    def has_source(self, name: str) -> bool:
+        """Whether at least one load of this source is committed in the lake."""
+        return self.workspace.has_source(check_name(name))
+
+    def source(self, name: str) -> ir.Table:
+        """All committed loads of a lake source as one table (columns unioned by name)."""
+        if not self.has_source(name):
+            raise SourceNotLoadedError(name, self.workspace.lake_dir(name))
+        return self._source(name)
+
+    @abstractmethod
+    def _source(self, name: str) -> ir.Table: ...
+
+    @abstractmethod
+    def register(self, name: str, data: Data) -> ir.Table:
+        """A small table computed in Python (Arrow or pandas), visible to this session."""
+
+    @abstractmethod
+    def read_parquet(self, path: Path, name: str) -> ir.Table:
+        """A Parquet file or a directory of part files written by ``write_parquet``."""
+
+    @abstractmethod
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
+        """Run a query and return its rows as Arrow."""
+
+    def write_parquet(self, expr: ir.Table, path: Path) -> Path:
+        """Run a query and replace ``path`` with its rows.
+
+        DuckDB writes one file, Spark a directory of part files; ``read_parquet``
+        (and ``pyarrow.parquet.read_table``) read both. The result appears only when
+        complete: it is written beside ``path`` and then moved into place.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f".{path.name}.writing")
+        remove_path(staging)
+        self._write_parquet(expr, staging)
+        remove_path(path)
+        staging.rename(path)
+        return path
+
+    @abstractmethod
+    def _write_parquet(self, expr: ir.Table, path: Path) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the engine's resources (the shared Spark session stays up)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

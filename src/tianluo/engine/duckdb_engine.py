@@ -1,0 +1,99 @@
+"""The default engine: DuckDB, embedded, on the workspace's own database file.
+
+The database ``W/tianluo.duckdb`` holds one view per lake source (ingest creates
+them; this engine creates any that are missing) and spills to ``W/tmp/duckdb``
+when a query outgrows ``memory_limit``. The session runs in Asia/Shanghai time
+(DuckDB ships ICU), so a timestamp's date is its Beijing date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name
+from tianluo.engine.settings import LOCAL_TIMEZONE, DuckDBSettings
+from tianluo.workspace import Workspace
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def parquet_scan(pattern: str) -> str:
+    """The table function that reads lake or derived Parquet, unioning columns by name.
+
+    Hive partitioning is off: ``load=<id>`` directories are provenance, already
+    carried in the ``_load_id`` column, and Spark does not add them either.
+    """
+    return f"read_parquet({sql_string(pattern)}, union_by_name=true, hive_partitioning=false)"
+
+
+class DuckDBEngine(Engine):
+    """Detectors on DuckDB, reading the lake through views in ``W/tianluo.duckdb``."""
+
+    kind: EngineKind = "duckdb"
+
+    def __init__(self, workspace: Workspace, settings: DuckDBSettings | None = None) -> None:
+        super().__init__(workspace)
+        settings = settings or DuckDBSettings()
+        workspace.root.mkdir(parents=True, exist_ok=True)
+        scratch = workspace.root / "tmp" / "duckdb"
+        scratch.mkdir(parents=True, exist_ok=True)
+        self._con = ibis.duckdb.connect(str(workspace.database))
+        self._registered: dict[str, pa.Table] = {}  # DuckDB scans these in place: keep them alive
+        raw = self.raw
+        raw.execute(f"SET TimeZone = {sql_string(LOCAL_TIMEZONE)}")
+        raw.execute(f"SET memory_limit = {sql_string(settings.memory_limit)}")
+        raw.execute(f"SET temp_directory = {sql_string(str(scratch))}")
+        raw.execute("SET preserve_insertion_order = false")  # lets big writes stream
+        if settings.threads is not None:
+            raw.execute(f"SET threads = {int(settings.threads)}")
+
+    @property
+    def backend(self) -> ibis.BaseBackend:
+        return self._con
+
+    @property
+    def raw(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection underneath Ibis."""
+        con: duckdb.DuckDBPyConnection = self._con.con
+        return con
+
+    def _source(self, name: str) -> ir.Table:
+        scan = parquet_scan(self.workspace.lake_glob(name))
+        self.raw.execute(f'CREATE VIEW IF NOT EXISTS "{name}" AS SELECT * FROM {scan}')
+        return self._con.table(name)
+
+    def register(self, name: str, data: Data) -> ir.Table:
+        table = as_arrow(data)
+        name = check_name(name)
+        self._registered[name] = table
+        self.raw.register(name, table)
+        return self._con.table(name)
+
+    def read_parquet(self, path: Path, name: str) -> ir.Table:
+        path = Path(path)
+        pattern = str(path / "*.parquet") if path.is_dir() else str(path)
+        name = check_name(name)
+        scan = parquet_scan(pattern)
+        self.raw.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM {scan}')
+        return self._con.table(name)
+
+    def to_arrow(self, expr: ir.Table) -> pa.Table:
+        table: pa.Table = self._con.to_pyarrow(expr)
+        return table
+
+    def _write_parquet(self, expr: ir.Table, path: Path) -> None:
+        self._con.to_parquet(expr, str(path), compression="zstd")
+
+    def close(self) -> None:
+        for name in self._registered:
+            self.raw.unregister(name)
+        self._registered.clear()
+        self._con.disconnect()

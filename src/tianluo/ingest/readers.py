@@ -1,0 +1,225 @@
+"""Read one feed file as Arrow batches carrying their provenance (file and line).
+
+CSV is read with every column as text (validation decides what a value is);
+Parquet keeps its types. ``_line`` is the line of a CSV record (the header is
+line 1) or the 1-based row of a Parquet file. Records that do not even split
+into the header's columns are handed to ``on_invalid`` with their line and text.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from tianluo.contract.sources import SourceSpec
+from tianluo.ingest.discover import file_format
+from tianluo.ingest.errors import FeedRefused
+
+BLOCK_SIZE = 8 << 20
+BATCH_ROWS = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRecord:
+    """A CSV record that does not have the header's number of fields."""
+
+    line: int | None
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedFile:
+    """A file ready to stream: its schema (with provenance) and its batches."""
+
+    path: Path
+    schema: pa.Schema
+    rows_hint: int | None
+    batches: Iterator[pa.RecordBatch]
+    file_names: tuple[str, ...] = ()  # Parquet: column names as in the file (schema has ours)
+
+
+def _open_text(path: Path) -> io.BufferedIOBase:
+    if file_format(path) == "csv.gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (the contract), or GB18030 for files exported by older Chinese systems."""
+    with _open_text(path) as handle:
+        try:
+            sample = handle.read(1 << 20)
+        except (OSError, EOFError) as exc:
+            raise FeedRefused(path, f"not readable ({exc})") from exc
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
+            try:
+                sample.decode("gb18030")
+            except UnicodeDecodeError:
+                raise FeedRefused(path, "not UTF-8 text") from exc
+            return "gb18030"
+    return "utf-8"
+
+
+def normalise_names(path: Path, names: list[str], spec: SourceSpec) -> list[str]:
+    """Header names trimmed and matched case-insensitively to the contract's names."""
+    known = {c.name.lower(): c.name for c in spec.columns}
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip().lstrip("\ufeff").strip()
+        name = known.get(name.lower(), name)
+        if not name:
+            raise FeedRefused(path, f"column {len(out) + 1} of the header has no name")
+        if name.startswith("_"):
+            raise FeedRefused(path, f"column {name!r}: names starting with '_' are reserved")
+        if name in out:
+            raise FeedRefused(path, f"column {name!r} appears twice in the header", name)
+        out.append(name)
+    missing = [c for c in spec.required if c not in out]
+    if missing:
+        raise FeedRefused(
+            path, f"missing required column {missing[0]!r} of source {spec.name}", missing[0]
+        )
+    return out
+
+
+def header(path: Path, spec: SourceSpec) -> list[str]:
+    """The file's column names, checked against the source's required columns."""
+    fmt = file_format(path)
+    try:
+        if fmt == "parquet":
+            names = list(pq.read_schema(path).names)
+        else:
+            encoding = _encoding(path)
+            with _open_text(path) as handle:
+                first = io.TextIOWrapper(handle, encoding=encoding, newline="").readline()
+            names = next(csv.reader([first])) if first.strip() else []
+    except FeedRefused:
+        raise
+    except (OSError, EOFError, pa.ArrowException, UnicodeDecodeError) as exc:
+        raise FeedRefused(path, f"not readable ({exc})") from exc
+    if not names:
+        raise FeedRefused(path, "the file is empty (no header row)")
+    return normalise_names(path, names, spec)
+
+
+def open_file(
+    path: Path, spec: SourceSpec, on_invalid: Callable[[InvalidRecord], None]
+) -> OpenedFile:
+    """Open a file for streaming; ``header`` must have accepted it."""
+    names = header(path, spec)
+    if file_format(path) == "parquet":
+        return _open_parquet(path, names)
+    return _open_csv(path, names, on_invalid)
+
+
+def _with_provenance(batch: pa.RecordBatch, path: Path, lines: np.ndarray) -> pa.RecordBatch:
+    file_col = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(batch.num_rows, dtype=np.int32)), pa.array([str(path)])
+    )
+    return pa.RecordBatch.from_arrays(
+        [*batch.columns, file_col.cast(pa.string()), pa.array(lines, pa.int64())],
+        names=[*batch.schema.names, "_file", "_line"],
+    )
+
+
+def _provenance_schema(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field("_file", pa.string())).append(pa.field("_line", pa.int64()))
+
+
+def _open_parquet(path: Path, names: list[str]) -> OpenedFile:
+    try:
+        handle = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise FeedRefused(path, f"not a readable Parquet file ({exc})") from exc
+    schema = pa.schema([f.with_name(n) for f, n in zip(handle.schema_arrow, names, strict=True)])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        start = 1
+        for batch in handle.iter_batches(batch_size=BATCH_ROWS):
+            renamed = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+            lines = np.arange(start, start + batch.num_rows, dtype=np.int64)
+            start += batch.num_rows
+            yield _with_provenance(renamed, path, lines)
+
+    return OpenedFile(
+        path,
+        _provenance_schema(schema),
+        handle.metadata.num_rows,
+        batches(),
+        tuple(handle.schema_arrow.names),
+    )
+
+
+def _open_csv(
+    path: Path, names: list[str], on_invalid: Callable[[InvalidRecord], None]
+) -> OpenedFile:
+    encoding = _encoding(path)
+    skipped: list[int] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        line = row.number
+        if line is not None:
+            skipped.append(line)
+        reason = f"record has {row.actual_columns} fields, the header has {row.expected_columns}"
+        on_invalid(InvalidRecord(line, row.text, reason))
+        return "skip"
+
+    schema = pa.schema([pa.field(n, pa.string()) for n in names])
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                block_size=BLOCK_SIZE,
+                encoding=encoding,
+                use_threads=False,  # the parser knows line numbers only when single-threaded
+            ),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (OSError, pa.ArrowException) as exc:
+        raise FeedRefused(path, f"not a readable CSV file ({exc})") from exc
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        done = 0
+        try:
+            for batch in reader:
+                lines = _record_lines(done, batch.num_rows, skipped)
+                done += batch.num_rows
+                yield _with_provenance(batch, path, lines)
+        except (OSError, pa.ArrowException, EOFError) as exc:
+            raise FeedRefused(path, f"not readable after record {done} ({exc})") from exc
+
+    return OpenedFile(path, _provenance_schema(schema), None, batches())
+
+
+def _record_lines(done: int, count: int, skipped: list[int]) -> np.ndarray:
+    """Line numbers of good records ``done .. done+count-1`` given the skipped lines.
+
+    Good record j sits on line ``j + 2`` plus the number of skipped lines before it.
+    """
+    ordinals = np.arange(done, done + count, dtype=np.int64)
+    if not skipped:
+        return ordinals + 2
+    s = np.sort(np.asarray(skipped, dtype=np.int64))
+    # k-th skipped line has (s_k - 2 - k) good records before it
+    before = s - 2 - np.arange(len(s), dtype=np.int64)
+    return ordinals + 2 + np.searchsorted(before, ordinals, side="right")

@@ -1,0 +1,206 @@
+"""Validation and normalisation rules, one per column kind, as DuckDB SQL.
+
+Each rule turns the raw value of a column into its normalised value and, when
+the value cannot be used, a short reason. Reasons are categorical ("lat: out of
+range -90..90") so that the load report can count them; the raw text is kept
+beside them in quarantine. ``tianluo.model`` holds the same rules in Python and
+the tests hold both to the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from tianluo.contract.sources import Column, Kind
+from tianluo.model.idnumber import CHECK_CHARS, WEIGHTS
+
+ISO_TIMESTAMP = (
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
+    r"(Z|[+-]\d{2}(:?\d{2})?)?$"
+)
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+EARLIEST = "1900-01-01"
+LATEST = "2100-01-01"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRule:
+    """SQL for one column, evaluated in steps so that each parse runs once per row.
+
+    ``text`` reads the raw value as trimmed text (NULL when empty). ``parsed``
+    computes the candidate value from ``{t}`` (the text). ``bad`` is a condition
+    on ``{t}`` and ``{v}`` (the parsed value) that makes a present value
+    unusable, with ``reason`` as its explanation. ``outputs`` maps output
+    columns to expressions of ``{t}`` and ``{v}``. ``clears`` marks optional
+    columns whose bad value is cleared (the row is kept) instead of refusing
+    the row; ``nullable`` says whether an empty value is acceptable.
+    """
+
+    text: str
+    parsed: str
+    bad: str
+    reason: str
+    outputs: dict[str, str]
+    clears: bool
+    nullable: bool
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text(col: str, arrow_type: pa.DataType) -> str:
+    """The column as trimmed text, NULL when empty."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return f"NULLIF(TRIM({col}), '')"
+    typed = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal,
+             pa.types.is_timestamp, pa.types.is_date)
+    if any(check(arrow_type) for check in typed):
+        return col  # typed Parquet: no text round trip
+    return f"NULLIF(TRIM(CAST({col} AS VARCHAR)), '')"
+
+
+def check_char_sql(first17: str) -> str:
+    """SQL for the ISO 7064 MOD 11-2 check character of a 17-digit string."""
+    terms = " + ".join(
+        f"CAST(substr({first17}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS)
+    )
+    return f"substr({literal(CHECK_CHARS)}, (({terms}) % 11) + 1, 1)"
+
+
+def _birth(expr: str) -> str:
+    """SQL for a plausible birth date from an 8-digit string, NULL otherwise."""
+    return (
+        f"CASE WHEN try_strptime({expr}, '%Y%m%d')::DATE BETWEEN DATE '{EARLIEST}' "
+        f"AND current_date THEN try_strptime({expr}, '%Y%m%d')::DATE END"
+    )
+
+
+def id_number_sql(x: str) -> dict[str, str]:
+    """SQL for an identity number given its cleaned text ``x``: status, then the number.
+
+    Valid 18-character numbers are kept; valid 15-digit legacy numbers are
+    converted to 18; anything else is kept as cleaned text with status
+    ``invalid`` (mistyped numbers are data, not errors); empty is ``missing``.
+    The ``number`` expression refers to the status as ``{v}``.
+    """
+    legacy_body = f"(substr({x}, 1, 6) || '19' || substr({x}, 7, 9))"
+    is18 = (
+        f"(regexp_full_match({x}, '[0-9]{{17}}[0-9X]') AND {_birth(f'substr({x}, 7, 8)')} "
+        f"IS NOT NULL AND {check_char_sql(f'substr({x}, 1, 17)')} = substr({x}, 18, 1))"
+    )
+    century = "'19' || substr(" + x + ", 7, 6)"
+    is15 = f"(regexp_full_match({x}, '[0-9]{{15}}') AND {_birth(century)} IS NOT NULL)"
+    status = (
+        f"CASE WHEN {x} IS NULL THEN 'missing' WHEN {is18} THEN 'valid' "
+        f"WHEN {is15} THEN 'legacy' ELSE 'invalid' END"
+    )
+    number = (
+        f"CASE WHEN {{v}} = 'legacy' THEN {legacy_body} || {check_char_sql(legacy_body)} "
+        f"ELSE {x} END"
+    )
+    return {"number": number, "status": status}
+
+
+def mobile_sql(text: str) -> str:
+    """SQL for an 11-digit mainland mobile, NULL when the text is not one."""
+    clean = f"regexp_full_match({text}, '1[3-9][0-9]{{9}}')"
+    return f"CASE WHEN {clean} THEN {text} ELSE {_mobile_slow(text)} END"
+
+
+def _mobile_slow(text: str) -> str:
+    """Strip separators and country prefixes; the rare path for formatted numbers."""
+    digits = f"regexp_replace({text}, '[\\s\\-().]', '', 'g')"
+    stripped = (
+        f"CASE WHEN starts_with({digits}, '+86') THEN substr({digits}, 4) "
+        f"WHEN starts_with({digits}, '0086') THEN substr({digits}, 5) "
+        f"WHEN length({digits}) = 13 AND starts_with({digits}, '86') THEN substr({digits}, 3) "
+        f"ELSE {digits} END"
+    )
+    return f"CASE WHEN regexp_full_match({stripped}, '1[3-9][0-9]{{9}}') THEN {stripped} END"
+
+
+def phone_sql(text: str) -> str:
+    """SQL for any telephone number: a mobile when it is one, else digits with optional '+'."""
+    digits = f"regexp_replace({text}, '[\\s\\-().]', '', 'g')"
+    return (
+        f"coalesce({mobile_sql(text)}, CASE WHEN regexp_full_match({digits}, '\\+?[0-9]{{3,20}}') "
+        f"THEN {digits} END)"
+    )
+
+
+def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
+    """The SQL rule for one contract column as it appears in a file."""
+    col = quote(column.name)
+    name = column.name
+    kind = column.kind
+    text = _text(col, arrow_type)
+    typed_time = pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type)
+    parsed, bad, reason = "{t}", "FALSE", ""
+    outputs = {name: "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {v} END"}
+    if kind is Kind.ENUM:
+        parsed = "lower({t})"
+        bad = "{v} NOT IN (" + ", ".join(literal(c) for c in column.choices) + ")"
+        reason = f"{name}: not one of {'|'.join(column.choices)}"
+    elif kind is Kind.MOBILE:
+        parsed, bad = mobile_sql("{t}"), "{v} IS NULL"
+        reason = f"{name}: not an 11-digit mainland mobile"
+    elif kind is Kind.PHONE:
+        parsed, bad = phone_sql("{t}"), "{v} IS NULL"
+        reason = f"{name}: not a telephone number"
+    elif kind is Kind.TIMESTAMP:
+        if typed_time:
+            parsed, syntax = "CAST({t} AS TIMESTAMPTZ)", "TRUE"
+        else:
+            parsed = "TRY_CAST({t} AS TIMESTAMPTZ)"
+            syntax = "regexp_matches({t}, " + literal(ISO_TIMESTAMP) + ")"
+        bad = (
+            f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < TIMESTAMPTZ '{EARLIEST}' "
+            f"OR {{v}} >= TIMESTAMPTZ '{LATEST}'"
+        )
+        reason = f"{name}: not an ISO 8601 timestamp in 1900-2099"
+    elif kind is Kind.DATE:
+        if typed_time:
+            parsed, syntax = "CAST({t} AS DATE)", "TRUE"
+        else:
+            parsed = "TRY_CAST({t} AS DATE)"
+            syntax = "regexp_matches({t}, " + literal(ISO_DATE) + ")"
+        bad = f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < DATE '{EARLIEST}'"
+        reason = f"{name}: not a YYYY-MM-DD date"
+    elif kind in (Kind.LAT, Kind.LON):
+        limit = 90 if kind is Kind.LAT else 180
+        parsed = "TRY_CAST({t} AS DOUBLE)"
+        bad = f"{{v}} IS NULL OR isnan({{v}}) OR abs({{v}}) > {limit}"
+        reason = f"{name}: not a number in -{limit}..{limit}"
+    elif kind is Kind.MONEY:
+        parsed = "TRY_CAST(regexp_replace({t}, '^[¥￥]|,', '', 'g') AS DECIMAL(18, 2))"
+        bad = "{v} IS NULL OR {v} < 0"
+        reason = f"{name}: not an amount of yuan >= 0"
+    elif kind in (Kind.COUNT, Kind.NUMBER):
+        parsed = "TRY_CAST({t} AS DOUBLE)"
+        whole = " OR {v} <> floor({v})" if kind is Kind.COUNT else ""
+        bad = "{v} IS NULL OR isnan({v}) OR {v} < 0" + whole
+        reason = f"{name}: not a {'whole ' if kind is Kind.COUNT else ''}number >= 0"
+        if kind is Kind.COUNT:
+            outputs = {name: "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN CAST({v} AS BIGINT) END"}
+    elif kind is Kind.ID_NUMBER:
+        text = f"NULLIF(upper(regexp_replace({text}, '\\s', '', 'g')), '')"
+        parts = id_number_sql("{t}")
+        parsed = parts["status"]
+        outputs = {name: parts["number"], f"{name}_status": "{v}"}
+    bad_sql = bad
+    return ColumnRule(
+        text=text,
+        parsed=parsed,
+        bad=bad_sql,
+        reason=reason,
+        outputs={k: v.replace("{bad}", bad_sql) for k, v in outputs.items()},
+        clears=not column.required,
+        nullable=column.nullable or kind is Kind.ID_NUMBER,
+    )

@@ -1,0 +1,1 @@
+"""Small value types shared by every stage: identity numbers, phones, regions."""

@@ -1,0 +1,204 @@
+"""Evidence of recruitment: invitation calls, entry fees, commissions up the line, refunds.
+
+* Before a recruit travels, the recruiter phones them 1-4 times over the 20 days
+  before arrival (``never_called_share`` were invited face to face at home), and
+  some call back. Once in the city, members phone their upline and downline.
+* Entry fees are bought in shares of the "1040" scheme: k x 3,800 yuan, or the
+  full 21 shares for 69,800. The recruit pays the recruiter 2-10 days after
+  arriving (after the first lectures). The recruiter keeps 15% and passes the
+  rest up within two days; each further upline keeps 10%; the organiser keeps
+  the rest. Full entries get 19,000 yuan back from the organiser a month later.
+  ``cash_fee_share`` of fees are paid in cash and leave no transfer.
+* Participants hold their own bank accounts (ids ``PY...``); only transfers up
+  to the end of the window are in the feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from tianluo.simulate.config import SimConfig
+from tianluo.simulate.population import Population
+from tianluo.simulate.pyramid import Trees
+from tianluo.simulate.timefmt import iso_local
+
+BANKS = (
+    "中国工商银行",
+    "中国农业银行",
+    "中国建设银行",
+    "中国银行",
+    "中国邮政储蓄银行",
+    "农村信用合作社",
+    "交通银行",
+)
+MEMOS = ("", "", "", "还款", "货款", "份额", "借款", "生活费")
+CHANNELS = ("mobile_banking", "mobile_banking", "mobile_banking", "counter", "atm")
+
+
+@dataclass
+class Recruitment:
+    """Tables for the feed and the truth of every fee."""
+
+    accounts: pa.Table
+    transactions: pa.Table
+    calls: pa.Table
+    fees: pa.Table  # truth: one row per entry fee, cash ones included
+    funds: np.ndarray  # per organisation: fees collected by the end of the window
+
+
+def _ts(cfg: SimConfig, day: np.ndarray, sec: np.ndarray) -> pa.Array:
+    base = np.datetime64(cfg.start, "s")
+    return iso_local(
+        base + (day.astype(np.int64) * 86_400 + sec.astype(np.int64)).astype("timedelta64[s]")
+    )
+
+
+def recruit(
+    cfg: SimConfig, pop: Population, trees: Trees, pidx: np.ndarray, rng: np.random.Generator
+) -> Recruitment:
+    """Accounts, transfers, calls and the fee truth of all planted organisations."""
+    pc = cfg.pyramid
+    n = len(trees)
+    account = np.array([f"PY{k + 1:08d}" for k in range(n)], dtype=object)
+    opened_day = np.where(
+        rng.random(n) < 0.2,
+        trees.arrive_day + rng.integers(1, 4, n),
+        -rng.integers(365, 365 * 10, n),
+    )
+    accounts = pa.table(
+        {
+            "account_id": account,
+            "holder_id_number": pop.id_number[pidx],
+            "opened_at": _ts(cfg, opened_day, rng.integers(9 * 3600, 17 * 3600, n)),
+            "bank": np.array(BANKS, dtype=object)[rng.integers(0, len(BANKS), n)],
+            "holder_name": pop.name[pidx],
+            "kind": np.full(n, "debit", dtype=object),
+        }
+    )
+    # fees
+    recruits = np.flatnonzero(trees.parent >= 0)
+    shares = np.array(pc.entry_shares)[
+        rng.choice(
+            len(pc.entry_shares),
+            len(recruits),
+            p=np.array(pc.entry_share_weights) / sum(pc.entry_share_weights),
+        )
+    ]
+    amount = np.where(shares == pc.full_entry_shares, pc.full_entry_price, shares * pc.share_price)
+    pay_day = trees.arrive_day[recruits] + rng.integers(2, 11, len(recruits))
+    pay_sec = rng.integers(10 * 3600, 20 * 3600, len(recruits))
+    cash = rng.random(len(recruits)) < pc.cash_fee_share
+    paid = pay_day < cfg.days
+    t_from: list[int] = []
+    t_to: list[int] = []
+    t_amount: list[float] = []
+    t_day: list[int] = []
+    t_sec: list[int] = []
+    fee_txn: list[int] = []
+
+    def transfer(payer: int, payee: int, amount: float, day: int, sec: int) -> None:
+        t_from.append(payer)
+        t_to.append(payee)
+        t_amount.append(amount)
+        t_day.append(day)
+        t_sec.append(sec)
+
+    for r, a, d, s, c, ok in zip(
+        recruits.tolist(),
+        amount.tolist(),
+        pay_day.tolist(),
+        pay_sec.tolist(),
+        cash.tolist(),
+        paid.tolist(),
+        strict=True,
+    ):
+        if c or not ok:
+            fee_txn.append(-1)
+            continue
+        fee_txn.append(len(t_from))
+        payer, payee, kept, day, sec = r, int(trees.parent[r]), pc.recruiter_commission, d, s
+        transfer(payer, payee, a, day, sec)
+        while trees.parent[payee] >= 0:  # pass the rest up the line
+            up = int(trees.parent[payee])
+            day += int(rng.integers(0, 3))
+            sec = int(rng.integers(9 * 3600, 21 * 3600))
+            if day >= cfg.days:
+                break
+            transfer(payee, up, round(a * (1 - kept), 2), day, sec)
+            payee, kept = up, kept + pc.upline_commission
+        if round(a) == round(pc.full_entry_price) and d + 30 < cfg.days:
+            top = int(np.flatnonzero((trees.org == trees.org[r]) & (trees.parent < 0))[0])
+            transfer(top, r, pc.full_entry_refund, d + 30, int(rng.integers(9 * 3600, 17 * 3600)))
+    m = len(t_from)
+    txn_id = np.array([f"PYT{k + 1:08d}" for k in range(m)], dtype=object)
+    transactions = pa.table(
+        {
+            "txn_id": txn_id,
+            "ts": _ts(cfg, np.array(t_day, dtype=np.int64), np.array(t_sec, dtype=np.int64)),
+            "from_account": account[np.array(t_from, dtype=int)],
+            "to_account": account[np.array(t_to, dtype=int)],
+            "amount": np.array(t_amount, dtype=float),
+            "channel": np.array(CHANNELS, dtype=object)[rng.integers(0, len(CHANNELS), m)],
+            "memo": np.array(MEMOS, dtype=object)[rng.integers(0, len(MEMOS), m)],
+        }
+    )
+    fee_txn_arr = np.array(fee_txn, dtype=int)
+    fees = pa.table(
+        {
+            "org_id": [f"ORG{o + 1:04d}" for o in trees.org[recruits]],
+            "payer_id_number": pop.id_number[pidx[recruits]],
+            "payee_id_number": pop.id_number[pidx[trees.parent[recruits]]],
+            "shares": shares,
+            "amount": amount,
+            "paid_day": pay_day,
+            "cash": cash,
+            "paid": paid,
+            "txn_id": np.where(
+                fee_txn_arr >= 0, txn_id[np.maximum(fee_txn_arr, 0)] if m else "", ""
+            ),
+        }
+    )
+    funds = np.bincount(
+        trees.org[recruits], weights=np.where(paid, amount, 0.0), minlength=trees.organisations
+    )
+    return Recruitment(accounts, transactions, _calls(cfg, pop, trees, pidx, rng), fees, funds)
+
+
+def _calls(
+    cfg: SimConfig, pop: Population, trees: Trees, pidx: np.ndarray, rng: np.random.Generator
+) -> pa.Table:
+    recruits = np.flatnonzero(trees.parent >= 0)
+    called = recruits[rng.random(len(recruits)) >= cfg.pyramid.never_called_share]
+    k = rng.integers(1, 5, len(called))
+    callee = np.repeat(called, k)
+    caller = trees.parent[callee]
+    day = trees.arrive_day[callee] - rng.integers(1, 21, len(callee))
+    back = rng.random(len(callee)) < 0.3  # the recruit calls back
+    caller, callee = np.where(back, callee, caller), np.where(back, caller, callee)
+    # in the city: a call with the upline every few days
+    inside = np.flatnonzero(trees.parent >= 0)
+    per = rng.poisson(max(cfg.days, 1) / 5, len(inside))
+    c2 = np.repeat(inside, per)
+    first = np.maximum(trees.arrive_day[c2], 0)
+    d2 = first + (rng.random(len(c2)) * np.maximum(cfg.days - first, 1)).astype(int)
+    up = trees.parent[c2]
+    swap = rng.random(len(c2)) < 0.5
+    a, b = np.where(swap, up, c2), np.where(swap, c2, up)
+    ok = d2 < cfg.days
+    caller = np.concatenate([caller, a[ok]])
+    callee = np.concatenate([callee, b[ok]])
+    day = np.concatenate([day, d2[ok]])
+    sec = rng.integers(8 * 3600, 23 * 3600, len(day))
+    duration = np.where(rng.random(len(day)) < 0.1, 0, rng.integers(30, 1200, len(day)))
+    order = np.lexsort((sec, day))
+    return pa.table(
+        {
+            "caller": pop.phone[pidx[caller[order]]],
+            "callee": pop.phone[pidx[callee[order]]],
+            "ts": _ts(cfg, day[order], sec[order]),
+            "duration_s": duration[order],
+        }
+    )

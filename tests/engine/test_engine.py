@@ -1,0 +1,131 @@
+"""The engine layer: the same answers from DuckDB and Spark over the same lake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tianluo.engine import Engine, SourceNotLoadedError, open_engine
+from tianluo.workspace import Workspace
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LakeWriter = Callable[..., Path]
+
+
+def stamps(*local: str) -> pa.Array:
+    """Beijing wall-clock times as UTC instants, as ingest stores them."""
+    return pa.array(
+        [dt.datetime.fromisoformat(t).replace(tzinfo=SHANGHAI) for t in local],
+        pa.timestamp("us", tz="UTC"),
+    )
+
+
+def pings(phones: list[str], local: list[str], lat: float = 22.8) -> pa.Table:
+    n = len(phones)
+    return pa.table(
+        {
+            "phone": pa.array(phones, pa.string()),
+            "ts": stamps(*local),
+            "lat": pa.array([lat] * n, pa.float64()),
+            "lon": pa.array([108.3] * n, pa.float64()),
+        }
+    )
+
+
+def test_an_unloaded_source_is_named(engine: Engine) -> None:
+    assert not engine.has_source("pings")
+    with pytest.raises(SourceNotLoadedError, match="'pings' has not been loaded"):
+        engine.source("pings")
+
+
+def test_loads_are_unioned_by_name(engine: Engine, lake: LakeWriter) -> None:
+    lake("pings", pings(["13800000001"], ["2024-03-01T10:00:00"]), load_id="L1")
+    second = pings(["13800000002"], ["2024-03-02T10:00:00"])
+    lake("pings", second.append_column("accuracy_m", pa.array([30.0])), load_id="L2")
+    table = engine.source("pings")
+    assert {"phone", "ts", "lat", "lon", "accuracy_m", "_load_id"} <= set(table.columns)
+    assert "load" not in table.columns  # load=<id> directories are not a column
+    rows = engine.to_arrow(table.order_by("phone").select("phone", "accuracy_m", "_load_id"))
+    assert rows.to_pylist() == [
+        {"phone": "13800000001", "accuracy_m": None, "_load_id": "L1"},
+        {"phone": "13800000002", "accuracy_m": 30.0, "_load_id": "L2"},
+    ]
+
+
+def test_the_day_of_a_timestamp_is_the_beijing_day(engine: Engine, lake: LakeWriter) -> None:
+    # 23:30 and 00:30 Beijing time share a UTC date (15:30Z and 16:30Z) but not a local one
+    lake("pings", pings(["a", "a"], ["2024-03-01T23:30:00", "2024-03-02T00:30:00"]))
+    table = engine.source("pings")
+    out = engine.to_arrow(table.order_by("ts").select("ts", day=table.ts.date()))
+    assert out["day"].to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
+    # instants come back unchanged, in UTC
+    assert out["ts"].type == pa.timestamp("us", tz="UTC")
+    assert out["ts"].to_pylist() == [
+        dt.datetime(2024, 3, 1, 15, 30, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, 16, 30, tzinfo=dt.UTC),
+    ]
+
+
+@pytest.mark.parametrize("as_pandas", [False, True])
+def test_python_tables_can_be_registered(engine: Engine, as_pandas: bool) -> None:
+    data = pa.table({"cell": pa.array([3, 1, 2], pa.int64()), "name": ["c", "a", "b"]})
+    registered = engine.register("lookup", data.to_pandas() if as_pandas else data)
+    out = engine.to_arrow(registered.filter(registered.cell >= 2).order_by("cell"))
+    assert out.to_pylist() == [{"cell": 2, "name": "b"}, {"cell": 3, "name": "c"}]
+    assert out.schema.field("cell").type == pa.int64()
+
+
+def test_results_are_written_and_replaced(engine: Engine, workspace: Workspace) -> None:
+    path = workspace.derived_path("numbers")
+    first = engine.register("numbers", pa.table({"n": pa.array([1, 2, 3], pa.int64())}))
+    assert engine.write_parquet(first, path) == path
+    second = engine.register("numbers2", pa.table({"n": pa.array([7], pa.int64())}))
+    engine.write_parquet(second.mutate(m=second.n * 2), path)  # replaces the first
+    assert pq.read_table(path).to_pylist() == [{"n": 7, "m": 14}]
+    back = engine.read_parquet(path, "numbers_back")
+    assert engine.to_arrow(back).to_pylist() == [{"n": 7, "m": 14}]
+    assert not list(path.parent.glob(".*writing"))
+
+
+def test_duckdb_runs_in_beijing_time_and_spills_inside_the_workspace(
+    workspace: Workspace,
+) -> None:
+    with open_engine(workspace) as engine:
+        raw = engine.backend.con  # type: ignore[attr-defined]
+        setting = raw.execute(
+            "SELECT current_setting('TimeZone'), current_setting('temp_directory')"
+        )
+        zone, temp = setting.fetchone()
+        assert zone == "Asia/Shanghai"
+        assert Path(temp).is_relative_to(workspace.root)
+        local = raw.execute("SELECT CAST(TIMESTAMPTZ '2024-03-01 16:30:00+00' AS DATE)")
+        assert local.fetchone() == (dt.date(2024, 3, 2),)
+
+
+def test_duckdb_creates_missing_views_and_keeps_existing_ones(
+    workspace: Workspace, lake: LakeWriter
+) -> None:
+    lake("pings", pings(["a"], ["2024-03-01T10:00:00"]))
+    lake("sites", pa.table({"site_id": ["s1"], "kind": ["den"]}))
+    with open_engine(workspace) as engine:
+        raw = engine.backend.con  # type: ignore[attr-defined]
+        raw.execute("CREATE VIEW sites AS SELECT 'ingest' AS made_by")  # as if ingest made it
+        assert engine.to_arrow(engine.source("pings")).num_rows == 1
+        assert engine.to_arrow(engine.source("sites")).to_pylist() == [{"made_by": "ingest"}]
+    with open_engine(workspace) as engine:  # the view persists in W/tianluo.duckdb
+        views = engine.backend.con.execute(  # type: ignore[attr-defined]
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+        assert views == [("pings",), ("sites",)]
+
+
+def test_table_names_are_checked(engine: Engine) -> None:
+    with pytest.raises(ValueError, match="invalid table name"):
+        engine.register('x"; DROP TABLE y; --', pd.DataFrame({"a": [1]}))
