@@ -1,13 +1,13 @@
 """The layout of a workspace directory: lake, quarantine, load manifests, results.
 
-    W/
-      tianluo.duckdb                         DuckDB database: views over the lake, engine scratch
-      lake/<source>/load=<id>/part-*.parquet     validated rows with provenance (append-only)
-      quarantine/<source>/load=<id>/part-*.parquet  refused rows: file, line, field, reason, raw
-      loads/<id>.json                        one committed load and its report
-      derived/<table>.parquet                intermediate tables of the detectors
-      results/<result>.parquet               contract results
-      staging/<id>/                          a load in flight; invisible until committed
+W/
+  tianluo.duckdb                         DuckDB database: views over the lake, engine scratch
+  lake/<source>/load=<id>/part-*.parquet     validated rows with provenance (append-only)
+  quarantine/<source>/load=<id>/part-*.parquet  refused rows: file, line, field, reason, raw
+  loads/<id>.json                        one committed load and its report
+  derived/<table>.parquet                intermediate tables of the detectors
+  results/<result>.parquet               contract results
+  staging/<id>/                          a load in flight; invisible until committed
 """
 
 from __future__ import annotations

@@ -53,14 +53,26 @@ def test_export_writes_present_results_in_contract_columns(tmp_path: Path) -> No
     ws = Workspace.at(tmp_path / "ws")
     empty = runner.invoke(app, ["export", str(tmp_path / "out"), "--workspace", str(ws.root)])
     assert empty.exit_code == 0 and "no results" in empty.output
-    write_result(ws, "dens", pa.table({
-        "reasons": ["8 adults from 3 provinces"], "score": [0.9], "members": [["A", "B"]],
-        "lon": [108.3], "lat": [22.8], "den_id": ["D1"], "internal": [1],
-    }))
+    write_result(
+        ws,
+        "dens",
+        pa.table(
+            {
+                "reasons": ["8 adults from 3 provinces"],
+                "score": [0.9],
+                "members": [["A", "B"]],
+                "lon": [108.3],
+                "lat": [22.8],
+                "den_id": ["D1"],
+                "internal": [1],
+            }
+        ),
+    )
     for fmt in ("csv", "parquet"):
         out = tmp_path / f"out-{fmt}"
         result = runner.invoke(
-            app, ["export", str(out), "--workspace", str(ws.root), "--format", fmt])
+            app, ["export", str(out), "--workspace", str(ws.root), "--format", fmt]
+        )
         assert result.exit_code == 0, result.output
     lines = (tmp_path / "out-csv" / "dens.csv").read_text().splitlines()
     assert lines[0] == '"den_id","lat","lon","members","score","reasons"'

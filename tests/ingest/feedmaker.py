@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,13 +19,12 @@ def write_csv(
     """Write ``<feed>/<source>.csv`` (or ``.csv.gz``) with a header and rows."""
     feed.mkdir(parents=True, exist_ok=True)
     path = feed / f"{source}.csv{'.gz' if gz else ''}"
-    handle = gzip.open(path, "wt", encoding="utf-8", newline="") if gz else path.open(
-        "w", encoding="utf-8", newline=""
-    )
-    with handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = text.getvalue().encode("utf-8")
+    path.write_bytes(gzip.compress(data) if gz else data)
     return path
 
 
@@ -36,6 +36,10 @@ def write_parquet(feed: Path, name: str, table: pa.Table) -> Path:
     return path
 
 
-def ping(phone: str = "13800138000", ts: str = "2026-03-01 10:00:00", lat: str = "22.81",
-         lon: str = "108.37") -> list[str]:
+def ping(
+    phone: str = "13800138000",
+    ts: str = "2026-03-01 10:00:00",
+    lat: str = "22.81",
+    lon: str = "108.37",
+) -> list[str]:
     return [phone, ts, lat, lon]

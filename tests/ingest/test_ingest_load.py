@@ -49,9 +49,16 @@ def test_good_rows_reach_the_lake_with_provenance(tmp_path: Path, ws: Workspace)
 
 def test_timestamps_without_offset_are_shanghai_time(tmp_path: Path, ws: Workspace) -> None:
     feed = tmp_path / "feed"
-    write_csv(feed, "pings", PING_HEADER, [ping(ts="2026-03-01 10:00:00"),
-                                           ping(ts="2026-03-01T02:00:00Z"),
-                                           ping(ts="2026-03-01T10:00:00+08:00")])
+    write_csv(
+        feed,
+        "pings",
+        PING_HEADER,
+        [
+            ping(ts="2026-03-01 10:00:00"),
+            ping(ts="2026-03-01T02:00:00Z"),
+            ping(ts="2026-03-01T10:00:00+08:00"),
+        ],
+    )
     load_feed(feed, ws)
     rows = lake_rows(ws, "pings", "CAST(ts AS VARCHAR)")
     assert {r[0] for r in rows} == {"2026-03-01 10:00:00+08"}
@@ -113,18 +120,27 @@ def test_identity_numbers_are_checked_converted_and_explained(
 ) -> None:
     feed = tmp_path / "feed"
     header = ["phone", "id_number", "activated_at"]
-    write_csv(feed, "phones", header, [
-        ["13800138000", "450102199003071238", "2025-01-01"],  # valid, Nanning man
-        ["13800138001", "43010219851224002x", "2025-01-01"],  # valid, lower-case x
-        ["13800138002", "450102900307123", "2025-01-01"],  # legacy 15 digits
-        ["13800138003", "450102199003071230", "2025-01-01"],  # wrong check character
-        ["13800138004", "450102199003071283", "2025-01-01"],  # two digits transposed
-        ["13800138005", "", "2025-01-01"],  # missing
-    ])
+    write_csv(
+        feed,
+        "phones",
+        header,
+        [
+            ["13800138000", "450102199003071238", "2025-01-01"],  # valid, Nanning man
+            ["13800138001", "43010219851224002x", "2025-01-01"],  # valid, lower-case x
+            ["13800138002", "450102900307123", "2025-01-01"],  # legacy 15 digits
+            ["13800138003", "450102199003071230", "2025-01-01"],  # wrong check character
+            ["13800138004", "450102199003071283", "2025-01-01"],  # two digits transposed
+            ["13800138005", "", "2025-01-01"],  # missing
+        ],
+    )
     report = load_feed(feed, ws)
     assert report.sources[0].rows_kept == 6  # mistyped numbers are data, not errors
-    rows = lake_rows(ws, "phones", "id_number, id_number_status, id_number_province, "
-                     "id_number_city, CAST(id_number_birth_date AS VARCHAR), id_number_sex")
+    rows = lake_rows(
+        ws,
+        "phones",
+        "id_number, id_number_status, id_number_province, "
+        "id_number_city, CAST(id_number_birth_date AS VARCHAR), id_number_sex",
+    )
     assert rows == [
         ("450102199003071238", "valid", "广西壮族自治区", "南宁市", "1990-03-07", "M"),
         ("43010219851224002X", "valid", "湖南省", "长沙市", "1985-12-24", "F"),
@@ -150,7 +166,10 @@ def test_reloading_the_same_feed_adds_nothing(tmp_path: Path, ws: Workspace) -> 
     second = load_feed(feed, ws).sources[0]
     assert (first.rows_kept, first.rows_quarantined) == (2, 1)
     assert (second.rows_kept, second.rows_quarantined, second.duplicates_already_loaded) == (
-        0, 0, 3)
+        0,
+        0,
+        3,
+    )
     assert len(lake_rows(ws, "pings")) == 2
     assert len(quarantine_rows(ws)) == 1
 
@@ -164,17 +183,30 @@ def test_a_feed_with_some_new_rows_adds_only_those(tmp_path: Path, ws: Workspace
     (pings,) = load_feed(feed, ws).sources
     assert (pings.rows_read, pings.rows_kept, pings.duplicates_already_loaded) == (3, 1, 2)
     assert sorted(r[0] for r in lake_rows(ws, "pings", "phone")) == [
-        "13600136000", "13700137000", "13800138000"]
+        "13600136000",
+        "13700137000",
+        "13800138000",
+    ]
 
 
 def test_parquet_partitions_and_gzip_are_read(tmp_path: Path, ws: Workspace) -> None:
     feed = tmp_path / "feed"
-    table = pa.table({"phone": ["13800138000", "13700137000"],
-                      "ts": pa.array([1772359200, 1772362800], pa.timestamp("s")),  # naive 10:00, 11:00
-                      "lat": [22.8, 95.0], "lon": [108.3, 108.4]})
+    table = pa.table(
+        {
+            "phone": ["13800138000", "13700137000"],
+            "ts": pa.array([1772359200, 1772362800], pa.timestamp("s")),  # naive 10:00, 11:00
+            "lat": [22.8, 95.0],
+            "lon": [108.3, 108.4],
+        }
+    )
     write_parquet(feed, "pings/day=1/part-0.parquet", table)
-    write_csv(feed, "sites", ["site_id", "name", "kind", "lat", "lon", "district"],
-              [["S1", "某小区", "Compound", "22.8", "108.3", "青秀区"]], gz=True)
+    write_csv(
+        feed,
+        "sites",
+        ["site_id", "name", "kind", "lat", "lon", "district"],
+        [["S1", "某小区", "Compound", "22.8", "108.3", "青秀区"]],
+        gz=True,
+    )
     report = load_feed(feed, ws)
     by_source = {s.source: s for s in report.sources}
     assert by_source["pings"].rows_kept == 1
@@ -189,15 +221,25 @@ def test_optional_bad_field_is_cleared_and_kept_in_quarantine(
     tmp_path: Path, ws: Workspace
 ) -> None:
     feed = tmp_path / "feed"
-    write_csv(feed, "access_events", ["event_id", "site_id", "ts", "phone", "direction"],
-              [["E1", "S1", "2026-03-01 08:00:00", "not-a-phone", "in"],
-               ["E2", "S1", "2026-03-01 09:00:00", "13800138000", "sideways"]])
+    write_csv(
+        feed,
+        "access_events",
+        ["event_id", "site_id", "ts", "phone", "direction"],
+        [
+            ["E1", "S1", "2026-03-01 08:00:00", "not-a-phone", "in"],
+            ["E2", "S1", "2026-03-01 09:00:00", "13800138000", "sideways"],
+        ],
+    )
     (events,) = load_feed(feed, ws).sources
     assert events.rows_kept == 2
     assert dict(events.fields_cleared) == {
-        "phone: not an 11-digit mainland mobile": 1, "direction: not one of in|out": 1}
+        "phone: not an 11-digit mainland mobile": 1,
+        "direction: not one of in|out": 1,
+    }
     assert lake_rows(ws, "access_events", "event_id, phone, direction") == [
-        ("E1", None, "in"), ("E2", "13800138000", None)]
+        ("E1", None, "in"),
+        ("E2", "13800138000", None),
+    ]
     assert [r[3:] for r in quarantine_rows(ws)] == [
         ("phone", "phone: not an 11-digit mainland mobile", "field"),
         ("direction", "direction: not one of in|out", "field"),

@@ -17,7 +17,7 @@ PINGS = SOURCES["pings"]
 
 
 def test_header_names_are_matched_case_insensitively(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "pings", [" Phone", "TS", "lat", "lon", "Cell"], [ping() + ["c"]])
+    path = write_csv(tmp_path, "pings", [" Phone", "TS", "lat", "lon", "Cell"], [[*ping(), "c"]])
     assert header(path, PINGS) == ["phone", "ts", "lat", "lon", "Cell"]
 
 
@@ -29,7 +29,9 @@ def test_utf8_bom_is_ignored(tmp_path: Path) -> None:
 
 def test_gb18030_files_from_older_systems_are_read(tmp_path: Path) -> None:
     path = tmp_path / "sites.csv"
-    path.write_bytes("site_id,name,kind,lat,lon\nS1,青秀小区,compound,22.8,108.3\n".encode("gb18030"))
+    path.write_bytes(
+        "site_id,name,kind,lat,lon\nS1,青秀小区,compound,22.8,108.3\n".encode("gb18030")
+    )
     opened = open_file(path, SOURCES["sites"], lambda r: None)
     batch = next(opened.batches)
     assert batch.column("name").to_pylist() == ["青秀小区"]

@@ -18,7 +18,10 @@ def test_make_builds_a_valid_number_with_its_check_character() -> None:
     assert number == "110101199003074477"  # the textbook example of GB 11643
     parsed = idnumber.parse(number)
     assert (parsed.status, parsed.birth_date, parsed.sex) == (
-        IdStatus.VALID, dt.date(1990, 3, 7), "M")
+        IdStatus.VALID,
+        dt.date(1990, 3, 7),
+        "M",
+    )
     assert parsed.province_code == "110000"
 
 

@@ -40,13 +40,19 @@ def ingest(
     """Validate a feed and load it into the workspace's lake; bad rows go to quarantine."""
     settings = load_settings()
     progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=quiet,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
     )
     try:
         with progress:
-            report = load_feed(feed_dir, Workspace.at(workspace), settings=settings,
-                               progress=progress)
+            report = load_feed(
+                feed_dir, Workspace.at(workspace), settings=settings, progress=progress
+            )
     except FeedRefused as exc:
         err.print(f"[red]refused:[/] {exc}\nNothing of this load was written.")
         raise typer.Exit(1) from exc
@@ -63,8 +69,9 @@ def status(workspace: Workspace_) -> None:
     for name in ("source", "rows", "loads", "quarantined", "last loaded (UTC)"):
         table.add_column(name, justify="left" if name == "source" else "right")
     for s in state.sources:
-        table.add_row(s.source, f"{s.rows:,}", str(s.loads), f"{s.quarantined:,}",
-                      s.last_loaded or "")
+        table.add_row(
+            s.source, f"{s.rows:,}", str(s.loads), f"{s.quarantined:,}", s.last_loaded or ""
+        )
     out.print(table)
     if state.absent:
         out.print(f"not loaded: {', '.join(state.absent)}")

@@ -16,25 +16,59 @@ class ResultSpec:
 
 
 _SPECS = (
-    ResultSpec("suspects", "a person profiled as a likely pyramid-selling participant",
-               ("id_number", "score", "reasons")),
-    ResultSpec("dens", "a likely den: a dwelling where participants live together",
-               ("den_id", "lat", "lon", "members", "score", "reasons"), ("address",)),
-    ResultSpec("organizations", "one member of a reconstructed pyramid organisation",
-               ("org_id", "id_number", "upline_id_number", "level", "role")),
-    ResultSpec("org_summary", "one organisation",
-               ("org_id", "members", "levels", "top_id_number", "meets_criminal_threshold",
-                "funds_collected")),
-    ResultSpec("fraud_numbers", "a phone number scored as a likely fraud caller",
-               ("phone", "score", "reasons")),
-    ResultSpec("mule_accounts", "an account scored as a likely money-mule account",
-               ("account_id", "score", "reasons")),
-    ResultSpec("traces", "where the money of one reported transfer is now",
-               ("txn_id", "account_id", "amount", "hops")),
-    ResultSpec("alerts", "one item in the analysts' queue",
-               ("alert_id", "kind", "subject", "score", "created_at", "reasons")),
-    ResultSpec("person_keys", "one person-naming record and the person it was resolved to",
-               ("source", "record_id", "person_key")),
+    ResultSpec(
+        "suspects",
+        "a person profiled as a likely pyramid-selling participant",
+        ("id_number", "score", "reasons"),
+    ),
+    ResultSpec(
+        "dens",
+        "a likely den: a dwelling where participants live together",
+        ("den_id", "lat", "lon", "members", "score", "reasons"),
+        ("address",),
+    ),
+    ResultSpec(
+        "organizations",
+        "one member of a reconstructed pyramid organisation",
+        ("org_id", "id_number", "upline_id_number", "level", "role"),
+    ),
+    ResultSpec(
+        "org_summary",
+        "one organisation",
+        (
+            "org_id",
+            "members",
+            "levels",
+            "top_id_number",
+            "meets_criminal_threshold",
+            "funds_collected",
+        ),
+    ),
+    ResultSpec(
+        "fraud_numbers",
+        "a phone number scored as a likely fraud caller",
+        ("phone", "score", "reasons"),
+    ),
+    ResultSpec(
+        "mule_accounts",
+        "an account scored as a likely money-mule account",
+        ("account_id", "score", "reasons"),
+    ),
+    ResultSpec(
+        "traces",
+        "where the money of one reported transfer is now",
+        ("txn_id", "account_id", "amount", "hops"),
+    ),
+    ResultSpec(
+        "alerts",
+        "one item in the analysts' queue",
+        ("alert_id", "kind", "subject", "score", "created_at", "reasons"),
+    ),
+    ResultSpec(
+        "person_keys",
+        "one person-naming record and the person it was resolved to",
+        ("source", "record_id", "person_key"),
+    ),
 )
 
 RESULTS: dict[str, ResultSpec] = {r.name: r for r in _SPECS}

@@ -1,8 +1,8 @@
 """Why a load is refused as a whole.
 
-    IngestError
-     └── FeedRefused   a file cannot be loaded (missing required column, unreadable);
-                       the load writes nothing
+IngestError
+ └── FeedRefused   a file cannot be loaded (missing required column, unreadable);
+                   the load writes nothing
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ import duckdb
 from tianluo.ingest.report import LoadReport
 from tianluo.workspace import Workspace
 
+READ_OPTIONS = "union_by_name = true, hive_partitioning = false"
+
 
 def new_load_id(now: dt.datetime) -> str:
     """A sortable, unique load id such as ``20261121T224501-3fa2``."""
@@ -82,7 +84,7 @@ def refresh_catalog(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> Non
             glob = workspace.lake_glob(source_dir.name)
             con.execute(
                 f'CREATE OR REPLACE VIEW "{source_dir.name}" AS '
-                f"SELECT * FROM read_parquet('{glob}', union_by_name = true, hive_partitioning = false)"
+                f"SELECT * FROM read_parquet('{glob}', {READ_OPTIONS})"
             )
     _quarantine_view(con, workspace)
 
@@ -96,10 +98,8 @@ def _quarantine_view(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> No
     parts = []
     if workspace.quarantine_files():
         glob = str(workspace.quarantine / "*" / "load=*" / "*.parquet")
-        parts.append(
-            f"SELECT {columns.format(field='_field', reason='_reason', severity=chr(39) + 'row' + chr(39))} "
-            f"FROM read_parquet('{glob}', union_by_name = true, hive_partitioning = false)"
-        )
+        refused = columns.format(field="_field", reason="_reason", severity="'row'")
+        parts.append(f"SELECT {refused} FROM read_parquet('{glob}', {READ_OPTIONS})")
     for source_dir in sorted(p for p in workspace.lake.glob("*") if p.is_dir()):
         if workspace.lake_files(source_dir.name):
             cleared = columns.format(

@@ -75,7 +75,15 @@ def load_feed(
         with _connect(settings, staging) as con:
             install_region_lookup(con)
             for item in sources:
-                loader = _SourceLoader(con, item, feed, workspace, staging, report, settings)
+                loader = _SourceLoader(
+                    con,
+                    item=item,
+                    feed=feed,
+                    workspace=workspace,
+                    staging=staging,
+                    report=report,
+                    settings=settings,
+                )
                 report.sources.append(loader.run(progress))
         report.seconds = round(time.perf_counter() - started, 3)
         lake.commit(workspace, staging, report)
@@ -121,6 +129,7 @@ class _SourceLoader:
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
+        *,
         item: SourceFiles,
         feed: Path,
         workspace: Workspace,
@@ -267,7 +276,10 @@ class _SourceLoader:
         self.con.execute("DROP TABLE _skip")
         log.info(
             "ingest %s: %d rows; hash pass %.2f s, validation %.2f s, counting %.2f s",
-            self.spec.name, self.result.rows_read, hashed - started, validated - hashed,
+            self.spec.name,
+            self.result.rows_read,
+            hashed - started,
+            validated - hashed,
             time.perf_counter() - validated,
         )
         return self.result

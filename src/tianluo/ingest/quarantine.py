@@ -56,9 +56,12 @@ def write_invalid_records(
         }
     )
     existing = loader.workspace.quarantine_files(loader.spec.name)
-    seen = " UNION ALL ".join(
-        f"SELECT _row_hash FROM read_parquet({literal(str(p))})" for p in existing
-    ) or "SELECT CAST(NULL AS BIGINT) AS _row_hash WHERE FALSE"
+    seen = (
+        " UNION ALL ".join(
+            f"SELECT _row_hash FROM read_parquet({literal(str(p))})" for p in existing
+        )
+        or "SELECT CAST(NULL AS BIGINT) AS _row_hash WHERE FALSE"
+    )
     target = loader.out / "invalid" / BAD
     target.mkdir(parents=True, exist_ok=True)
     con.register("_invalid", table)
@@ -75,7 +78,7 @@ def write_invalid_records(
                       FROM _invalid)
                 WHERE h NOT IN ({seen})
                 QUALIFY row_number() OVER (PARTITION BY h ORDER BY _line) = 1
-            ) TO {literal(str(target / 'data_0.parquet'))} (FORMAT parquet)"""
+            ) TO {literal(str(target / "data_0.parquet"))} (FORMAT parquet)"""
         )
         counts = con.execute(
             f"""SELECT count(*) FILTER (WHERE seen),
@@ -125,7 +128,9 @@ def count_source(con: duckdb.DuckDBPyConnection, out: Path, result: SourceReport
         ]
     # rows that were neither kept, quarantined nor skipped as duplicates would be lost rows
     accounted = (
-        result.rows_kept + result.rows_quarantined + result.duplicates_in_feed
+        result.rows_kept
+        + result.rows_quarantined
+        + result.duplicates_in_feed
         + result.duplicates_already_loaded
     )
     if accounted != result.rows_read:

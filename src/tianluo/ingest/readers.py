@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
 import pyarrow as pa
@@ -48,9 +49,9 @@ class OpenedFile:
     file_names: tuple[str, ...] = ()  # Parquet: column names as in the file (schema has ours)
 
 
-def _open_text(path: Path) -> io.BufferedIOBase:
+def _open_text(path: Path) -> IO[bytes]:
     if file_format(path) == "csv.gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 

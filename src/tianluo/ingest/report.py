@@ -110,14 +110,18 @@ def render(report: LoadReport, console: Console, examples: int = 3) -> None:
             f"{s.rows_read:,}",
             f"{s.rows_kept:,}",
             f"{s.rows_quarantined:,}"
-            + (f" ({s.quarantine_already_loaded:,} quarantined before)"
-               if s.quarantine_already_loaded else "")
+            + (
+                f" ({s.quarantine_already_loaded:,} quarantined before)"
+                if s.quarantine_already_loaded
+                else ""
+            )
             + (f"\n{reasons}" if reasons else ""),
             dups,
             cleared or "0",
         )
-    table.add_row("total", f"{report.rows_read:,}", f"{report.rows_kept:,}", "", "", "",
-                  style="bold")
+    table.add_row(
+        "total", f"{report.rows_read:,}", f"{report.rows_kept:,}", "", "", "", style="bold"
+    )
     console.print(table)
     for s in report.sources:
         for line in s.examples[:examples]:

@@ -59,8 +59,13 @@ def _text(col: str, arrow_type: pa.DataType) -> str:
     """The column as trimmed text, NULL when empty."""
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return f"NULLIF(TRIM({col}), '')"
-    typed = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal,
-             pa.types.is_timestamp, pa.types.is_date)
+    typed = (
+        pa.types.is_integer,
+        pa.types.is_floating,
+        pa.types.is_decimal,
+        pa.types.is_timestamp,
+        pa.types.is_date,
+    )
     if any(check(arrow_type) for check in typed):
         return col  # typed Parquet: no text round trip
     return f"NULLIF(TRIM(CAST({col} AS VARCHAR)), '')"
@@ -135,72 +140,101 @@ def phone_sql(text: str) -> str:
     )
 
 
+_Check = tuple[str, str, str]  # parsed value of {t}; bad condition on {t}, {v}; reason
+
+
+def _enum(column: Column, _typed: bool) -> _Check:
+    choices = ", ".join(literal(c) for c in column.choices)
+    return "lower({t})", f"{{v}} NOT IN ({choices})", f"not one of {'|'.join(column.choices)}"
+
+
+def _mobile(_column: Column, _typed: bool) -> _Check:
+    return mobile_sql("{t}"), "{v} IS NULL", "not an 11-digit mainland mobile"
+
+
+def _phone(_column: Column, _typed: bool) -> _Check:
+    return phone_sql("{t}"), "{v} IS NULL", "not a telephone number"
+
+
+def _timestamp(_column: Column, typed: bool) -> _Check:
+    if typed:
+        parsed, syntax = "CAST({t} AS TIMESTAMPTZ)", "TRUE"
+    else:
+        parsed = "TRY_CAST({t} AS TIMESTAMPTZ)"
+        syntax = "regexp_matches({t}, " + literal(ISO_TIMESTAMP) + ")"
+    bad = (
+        f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < TIMESTAMPTZ '{EARLIEST}' "
+        f"OR {{v}} >= TIMESTAMPTZ '{LATEST}'"
+    )
+    return parsed, bad, "not an ISO 8601 timestamp in 1900-2099"
+
+
+def _date(_column: Column, typed: bool) -> _Check:
+    if typed:
+        parsed, syntax = "CAST({t} AS DATE)", "TRUE"
+    else:
+        parsed = "TRY_CAST({t} AS DATE)"
+        syntax = "regexp_matches({t}, " + literal(ISO_DATE) + ")"
+    bad = f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < DATE '{EARLIEST}'"
+    return parsed, bad, "not a YYYY-MM-DD date"
+
+
+def _coordinate(column: Column, _typed: bool) -> _Check:
+    limit = 90 if column.kind is Kind.LAT else 180
+    bad = f"{{v}} IS NULL OR isnan({{v}}) OR abs({{v}}) > {limit}"
+    return "TRY_CAST({t} AS DOUBLE)", bad, f"not a number in -{limit}..{limit}"
+
+
+def _money(_column: Column, _typed: bool) -> _Check:
+    parsed = "TRY_CAST(regexp_replace({t}, '^[¥￥]|,', '', 'g') AS DECIMAL(18, 2))"
+    return parsed, "{v} IS NULL OR {v} < 0", "not an amount of yuan >= 0"
+
+
+def _number(column: Column, _typed: bool) -> _Check:
+    if column.kind is Kind.COUNT:
+        bad = "{v} IS NULL OR isnan({v}) OR {v} < 0 OR {v} <> floor({v})"
+        return "TRY_CAST({t} AS DOUBLE)", bad, "not a whole number >= 0"
+    return "TRY_CAST({t} AS DOUBLE)", "{v} IS NULL OR isnan({v}) OR {v} < 0", "not a number >= 0"
+
+
+_CHECKS = {
+    Kind.ENUM: _enum,
+    Kind.MOBILE: _mobile,
+    Kind.PHONE: _phone,
+    Kind.TIMESTAMP: _timestamp,
+    Kind.DATE: _date,
+    Kind.LAT: _coordinate,
+    Kind.LON: _coordinate,
+    Kind.MONEY: _money,
+    Kind.COUNT: _number,
+    Kind.NUMBER: _number,
+}
+_KEEP_IF_GOOD = "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {value} END"
+
+
 def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     """The SQL rule for one contract column as it appears in a file."""
-    col = quote(column.name)
     name = column.name
-    kind = column.kind
-    text = _text(col, arrow_type)
-    typed_time = pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type)
-    parsed, bad, reason = "{t}", "FALSE", ""
-    outputs = {name: "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {v} END"}
-    if kind is Kind.ENUM:
-        parsed = "lower({t})"
-        bad = "{v} NOT IN (" + ", ".join(literal(c) for c in column.choices) + ")"
-        reason = f"{name}: not one of {'|'.join(column.choices)}"
-    elif kind is Kind.MOBILE:
-        parsed, bad = mobile_sql("{t}"), "{v} IS NULL"
-        reason = f"{name}: not an 11-digit mainland mobile"
-    elif kind is Kind.PHONE:
-        parsed, bad = phone_sql("{t}"), "{v} IS NULL"
-        reason = f"{name}: not a telephone number"
-    elif kind is Kind.TIMESTAMP:
-        if typed_time:
-            parsed, syntax = "CAST({t} AS TIMESTAMPTZ)", "TRUE"
-        else:
-            parsed = "TRY_CAST({t} AS TIMESTAMPTZ)"
-            syntax = "regexp_matches({t}, " + literal(ISO_TIMESTAMP) + ")"
-        bad = (
-            f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < TIMESTAMPTZ '{EARLIEST}' "
-            f"OR {{v}} >= TIMESTAMPTZ '{LATEST}'"
-        )
-        reason = f"{name}: not an ISO 8601 timestamp in 1900-2099"
-    elif kind is Kind.DATE:
-        if typed_time:
-            parsed, syntax = "CAST({t} AS DATE)", "TRUE"
-        else:
-            parsed = "TRY_CAST({t} AS DATE)"
-            syntax = "regexp_matches({t}, " + literal(ISO_DATE) + ")"
-        bad = f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < DATE '{EARLIEST}'"
-        reason = f"{name}: not a YYYY-MM-DD date"
-    elif kind in (Kind.LAT, Kind.LON):
-        limit = 90 if kind is Kind.LAT else 180
-        parsed = "TRY_CAST({t} AS DOUBLE)"
-        bad = f"{{v}} IS NULL OR isnan({{v}}) OR abs({{v}}) > {limit}"
-        reason = f"{name}: not a number in -{limit}..{limit}"
-    elif kind is Kind.MONEY:
-        parsed = "TRY_CAST(regexp_replace({t}, '^[¥￥]|,', '', 'g') AS DECIMAL(18, 2))"
-        bad = "{v} IS NULL OR {v} < 0"
-        reason = f"{name}: not an amount of yuan >= 0"
-    elif kind in (Kind.COUNT, Kind.NUMBER):
-        parsed = "TRY_CAST({t} AS DOUBLE)"
-        whole = " OR {v} <> floor({v})" if kind is Kind.COUNT else ""
-        bad = "{v} IS NULL OR isnan({v}) OR {v} < 0" + whole
-        reason = f"{name}: not a {'whole ' if kind is Kind.COUNT else ''}number >= 0"
-        if kind is Kind.COUNT:
-            outputs = {name: "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN CAST({v} AS BIGINT) END"}
-    elif kind is Kind.ID_NUMBER:
-        text = f"NULLIF(upper(regexp_replace({text}, '\\s', '', 'g')), '')"
+    text = _text(quote(name), arrow_type)
+    optional = not column.required
+    if column.kind is Kind.ID_NUMBER:
         parts = id_number_sql("{t}")
-        parsed = parts["status"]
-        outputs = {name: parts["number"], f"{name}_status": "{v}"}
-    bad_sql = bad
+        return ColumnRule(
+            text=f"NULLIF(upper(regexp_replace({text}, '\\s', '', 'g')), '')",
+            parsed=parts["status"],
+            bad="FALSE",
+            reason="",
+            outputs={name: parts["number"], f"{name}_status": "{v}"},
+            clears=optional,
+            nullable=True,
+        )
+    check = _CHECKS.get(column.kind)
+    if check is None:  # TEXT and KEY: kept as given, trimmed
+        return ColumnRule(text, "{t}", "FALSE", "", {name: "{t}"}, optional, column.nullable)
+    typed = pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type)
+    parsed, bad, reason = check(column, typed)
+    value = "CAST({v} AS BIGINT)" if column.kind is Kind.COUNT else "{v}"
+    output = _KEEP_IF_GOOD.replace("{bad}", bad).replace("{value}", value)
     return ColumnRule(
-        text=text,
-        parsed=parsed,
-        bad=bad_sql,
-        reason=reason,
-        outputs={k: v.replace("{bad}", bad_sql) for k, v in outputs.items()},
-        clears=not column.required,
-        nullable=column.nullable or kind is Kind.ID_NUMBER,
+        text, parsed, bad, f"{name}: {reason}", {name: output}, optional, column.nullable
     )

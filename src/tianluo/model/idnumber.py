@@ -41,7 +41,11 @@ class IdNumber:
 
     @property
     def region_code(self) -> str | None:
-        return self.number[:6] if self.status in (IdStatus.VALID, IdStatus.LEGACY) and self.number else None
+        return (
+            self.number[:6]
+            if self.status in (IdStatus.VALID, IdStatus.LEGACY) and self.number
+            else None
+        )
 
     @property
     def province_code(self) -> str | None:
