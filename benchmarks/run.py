@@ -1,0 +1,84 @@
+"""Run the benchmarks, each in its own process, and write the figures to a JSON file.
+
+    python -m benchmarks.run                      # everything at full size (~20 min, ~10 GB disk)
+    python -m benchmarks.run --pings 10000000     # smaller input
+    python -m benchmarks.run --only ingest,presence
+
+Targets (2-core machine): ingest of pings from Parquet >= 2,000,000 rows/s and from
+CSV >= 500,000 rows/s; the per-day distance query over 100 million pings and 2,000
+sites on DuckDB < 60 s and < 8 GiB; the simulator at N = 1,000,000 (>= 100 million
+pings) < 15 min and < 8 GiB. Benchmark data goes to ``bench-data/`` (not in git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+STEPS = ("generate", "ingest", "presence", "simulate")
+
+
+def _step(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m benchmarks.<module> args`` and return the JSON it prints."""
+    command = [sys.executable, "-m", f"benchmarks.{module}", *args]
+    print("$", " ".join(command[1:]), flush=True)
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    start = done.stdout.index("{")
+    result: dict[str, Any] = json.loads(done.stdout[start:])
+    print(json.dumps(result, indent=2), flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("bench-data"))
+    parser.add_argument("--pings", type=int, default=100_000_000)
+    parser.add_argument("--csv-rows", type=int, default=5_000_000)
+    parser.add_argument("--city-persons", type=int, default=1_000_000)
+    parser.add_argument("--only", default=",".join(STEPS))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"))
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    feed = args.data / f"feed-{args.pings}"
+    figures: dict[str, Any] = {}
+    if args.out.exists():
+        figures = json.loads(args.out.read_text())
+    figures["machine"] = {
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "date": dt.date.today().isoformat(),
+    }
+    if "generate" in only and not (feed / "pings").exists():
+        figures["generate"] = _step(
+            "gen_feed", str(feed), "--pings", str(args.pings), "--csv-rows", str(args.csv_rows)
+        )
+    if "ingest" in only:
+        figures["ingest_parquet"] = _step(
+            "ingest", str(feed), str(args.data / "ws-parquet"), "--label", "parquet"
+        )
+        figures["ingest_csv"] = _step(
+            "ingest", str(feed / "csv"), str(args.data / "ws-csv"), "--label", "csv"
+        )
+    if "presence" in only:
+        figures["presence"] = _step("presence", str(args.data / "ws-parquet"))
+    if "simulate" in only:
+        for persons in sorted({5_000, args.city_persons}):
+            figures[f"simulate_{persons}"] = _step(
+                "simulate", str(args.data / f"city-{persons}"), "--persons", str(persons)
+            )
+    args.out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
