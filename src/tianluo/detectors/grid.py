@@ -121,13 +121,16 @@ def nearest_sites(
         & (lon >= site_lon.min() - pad_lon)
         & (lon <= site_lon.max() + pad_lon)
     )
-    keys = np.stack(
-        [np.floor(lat[points] / block_deg), np.floor(lon[points] / block_deg)], axis=1
-    ).astype(np.int64)
-    blocks, inverse = np.unique(keys, axis=0, return_inverse=True)
-    order = np.argsort(inverse.ravel(), kind="stable")
-    bounds = np.searchsorted(inverse.ravel()[order], np.arange(len(blocks) + 1))
-    for b, (row, col) in enumerate(blocks.tolist()):
+    rows = np.floor(lat[points] / block_deg).astype(np.int64)
+    cols = np.floor(lon[points] / block_deg).astype(np.int64)
+    span = int(cols.max() - cols.min()) + 1 if len(points) else 1
+    keys = (rows - rows.min(initial=0)) * span + (cols - cols.min(initial=0))
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    bounds = np.r_[starts, len(order)]
+    blocks = [(int(rows[order[i]]), int(cols[order[i]])) for i in starts]
+    for b, (row, col) in enumerate(blocks):
         south, west = row * block_deg, col * block_deg
         north, east = south + block_deg, west + block_deg
         cand = _candidates(site_lat, site_lon, (south, west, north, east), cap_m, pad_lat, pad_lon)

@@ -102,9 +102,10 @@ def _quarantine_view(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> No
         parts.append(f"SELECT {refused} FROM read_parquet('{glob}', {READ_OPTIONS})")
     for source_dir in sorted(p for p in workspace.lake.glob("*") if p.is_dir()):
         if workspace.lake_files(source_dir.name):
-            cleared = columns.format(
-                field="split_part(_cleared[1], ':', 1)", reason="_cleared[1]", severity="'field'"
+            cleared = columns.format(field="split_part(r, ':', 1)", reason="r", severity="'field'")
+            parts.append(
+                f"SELECT {cleared} FROM (SELECT *, unnest(string_split(_cleared, '; ')) AS r "
+                f'FROM "{source_dir.name}" WHERE _cleared IS NOT NULL)'
             )
-            parts.append(f'SELECT {cleared} FROM "{source_dir.name}" WHERE len(_cleared) > 0')
     if parts:
         con.execute("CREATE OR REPLACE VIEW quarantine AS " + " UNION ALL ".join(parts))

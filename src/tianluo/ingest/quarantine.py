@@ -68,8 +68,8 @@ def write_invalid_records(
     try:
         con.execute(
             f"""COPY (
-                SELECT _file, _line, NULL::BIGINT AS _seq, h AS _row_hash, [_reason] AS _errors,
-                       []::VARCHAR[] AS _cleared, _raw, NULL::VARCHAR AS _field, _reason,
+                SELECT _file, _line, NULL::BIGINT AS _seq, h AS _row_hash, _reason AS _errors,
+                       NULL::VARCHAR AS _cleared, _raw, NULL::VARCHAR AS _field, _reason,
                        {literal(loader.spec.name)} AS _source,
                        {literal(loader.report.load_id)} AS _load_id,
                        {literal(loader.report.feed)} AS _feed,
@@ -107,8 +107,8 @@ def count_source(con: duckdb.DuckDBPyConnection, out: Path, result: SourceReport
         row = con.execute(f"SELECT count(*) FROM {good}").fetchone()
         result.rows_kept = int(row[0]) if row else 0
         for reason, n in con.execute(
-            f"SELECT _cleared[1], count(*) FROM {good} WHERE len(_cleared) > 0 "
-            "GROUP BY 1 ORDER BY 2 DESC"
+            "SELECT reason, count(*) FROM (SELECT unnest(string_split(_cleared, '; ')) AS reason "
+            f"FROM {good} WHERE _cleared IS NOT NULL) GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall():
             result.fields_cleared[str(reason)] = int(n)
     bad = _files(out, BAD)

@@ -136,7 +136,10 @@ def validation_sql(
     raw_names = ", ".join(quote("_r_" + c) for c in raw_columns) or "_file"
     raw_pass = ", ".join(f"{quote(c)} AS {quote('_r_' + c)}" for c in raw_columns)
     query = f"""
-        SELECT v.* EXCLUDE ({raw_names}), {"".join(d + ", " for d in derived)}
+        SELECT v.* EXCLUDE ({raw_names}, _errors, _cleared), {"".join(d + ", " for d in derived)}
+               CASE WHEN len(v._errors) > 0 THEN array_to_string(v._errors, '; ') END AS _errors,
+               CASE WHEN len(v._cleared) > 0 THEN array_to_string(v._cleared, '; ') END
+                   AS _cleared,
                CASE WHEN len(v._errors) > 0 OR len(v._cleared) > 0
                     THEN to_json({{{raw_pairs}}}) END AS _raw,
                CASE WHEN contains(v._errors[1], ':') THEN split_part(v._errors[1], ':', 1) END
