@@ -21,12 +21,14 @@ def run(out_dir: Path, persons: int, seed: int, **options: Any) -> dict[str, Any
     started = time.perf_counter()
     summary = simulate_city(Path(out_dir), persons, seed, **options)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kib = usage.ru_maxrss  # KiB on Linux
     size = sum(p.stat().st_size for p in Path(out_dir).rglob("*") if p.is_file())
     return {
         "persons": persons,
         "seed": seed,
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),  # wall time on a shared box lies
         "peak_rss_mib": round(peak_kib / 1024, 1),
         "bytes_written": size,
         "rows": summary.rows,

@@ -73,6 +73,32 @@ def test_the_day_of_a_timestamp_is_the_beijing_day(engine: Engine, lake: LakeWri
     ]
 
 
+def test_local_day_matches_the_time_zone_rules(engine: Engine, lake: LakeWriter) -> None:
+    # 1988 had summer time (UTC+9): 15:30Z on 30 June was 00:30 on 1 July in Beijing
+    instants = [
+        dt.datetime(1988, 6, 30, 15, 30, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, 15, 59, 59, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, 16, 0, tzinfo=dt.UTC),
+    ]
+    table = pa.table({"phone": ["a"] * 3, "ts": pa.array(instants, pa.timestamp("us", tz="UTC"))})
+    lake("pings", table.append_column("lat", pa.array([22.8] * 3)))
+    pings = engine.source("pings")
+    out = engine.to_arrow(pings.order_by("ts").select(day=engine.local_day(pings.ts)))
+    assert out["day"].to_pylist() == [dt.date(1988, 7, 1), dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
+
+
+def test_written_columns_have_the_types_ibis_promises(engine: Engine, workspace: Workspace) -> None:
+    data = engine.register("counts", pa.table({"k": ["a", "a", "b"], "n": pa.array([1, 2, 3])}))
+    summed = data.group_by("k").aggregate(total=data.n.sum(), rows=data.count())
+    path = engine.write_parquet(summed, workspace.derived_path("sums"))
+    written = pq.read_table(path)
+    assert written.schema.field("total").type == pa.int64()  # DuckDB would say HUGEINT
+    assert sorted(written.to_pylist(), key=lambda r: r["k"]) == [
+        {"k": "a", "total": 3, "rows": 2},
+        {"k": "b", "total": 3, "rows": 1},
+    ]
+
+
 @pytest.mark.parametrize("as_pandas", [False, True])
 def test_python_tables_can_be_registered(engine: Engine, as_pandas: bool) -> None:
     data = pa.table({"cell": pa.array([3, 1, 2], pa.int64()), "name": ["c", "a", "b"]})

@@ -262,3 +262,18 @@ def test_every_row_read_is_accounted_for(tmp_path: Path, ws: Workspace) -> None:
     write_csv(feed, "pings", PING_HEADER, rows)
     (s,) = load_feed(feed, ws).sources
     assert s.rows_read == s.rows_kept + s.rows_quarantined + s.duplicates == 5
+
+
+def test_absent_optional_columns_have_their_kind_type(tmp_path: Path, ws: Workspace) -> None:
+    feed = tmp_path / "feed"
+    write_csv(
+        feed, "phones", ["phone", "id_number", "activated_at"], [["13800138000", "", "2025-01-01"]]
+    )
+    load_feed(feed, ws)
+    with duckdb.connect(str(ws.database)) as con:
+        types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE phones)").fetchall())
+    assert (types["name"], types["imei"], types["activated_at"]) == (
+        "VARCHAR",
+        "VARCHAR",
+        "TIMESTAMP WITH TIME ZONE",
+    )

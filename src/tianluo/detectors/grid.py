@@ -133,7 +133,8 @@ def nearest_sites(
     for b, (row, col) in enumerate(blocks):
         south, west = row * block_deg, col * block_deg
         north, east = south + block_deg, west + block_deg
-        cand = _candidates(site_lat, site_lon, (south, west, north, east), cap_m, pad_lat, pad_lon)
+        box = (south, west, north, east)
+        cand = _candidates(site_lat, site_lon, box, cap_m=cap_m, pad=(pad_lat, pad_lon))
         if len(cand) == 0:
             continue
         members = points[order[bounds[b] : bounds[b + 1]]]
@@ -153,12 +154,13 @@ def _candidates(
     site_lat: FloatArray,
     site_lon: FloatArray,
     box: tuple[float, float, float, float],
+    *,
     cap_m: float,
-    pad_lat: float,
-    pad_lon: float,
+    pad: tuple[float, float],
 ) -> IntArray:
     """Indexes (ascending) of the sites that may be nearest, within the cap, to a point in box."""
     south, west, north, east = box
+    pad_lat, pad_lon = pad
     (near,) = np.nonzero(
         (site_lat >= south - pad_lat)
         & (site_lat <= north + pad_lat)

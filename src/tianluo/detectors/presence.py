@@ -95,24 +95,42 @@ def daily_presence(
         in_city = city_test
     grid = Grid(settings.cells_per_degree)
     pings = engine.source("pings")
-    located = pings.select("phone", day=pings.ts.date(), cell=grid.cell_of(pings.lat, pings.lon))
+    located = pings.select(
+        "phone", day=engine.local_day(pings.ts), cell=grid.cell_of(pings.lat, pings.lon)
+    )
     cells = engine.to_arrow(located.select("cell").distinct())["cell"].to_numpy()
     sites = load_sites(engine)
     lookup = cell_lookup(grid, cells, sites, cap_m=settings.cap_m, in_city=in_city)
     cell_table = engine.register("presence_cells", lookup)
 
-    owners = phone_owners(engine)
-    owned = located.left_join(owners, located.phone == owners.phone).select(
-        person_key=ibis.coalesce(owners.person_key, located.phone),
-        day=located.day,
-        cell=located.cell,
-    )
-    joined = owned.join(cell_table, "cell")
-    daily = joined.group_by(["person_key", "day"]).aggregate(
+    # per phone first (short keys, no join per ping), then per person: cheaper than
+    # joining every ping to its owner
+    joined = located.join(cell_table, "cell")
+    keys = [f"key_{k}" for k in SITE_KINDS]
+    per_phone = joined.group_by(["phone", "day"]).aggregate(
         pings=joined.count(),
         in_city=joined.in_city.any(),
-        **{f"key_{k}": joined[f"key_{k}"].min() for k in SITE_KINDS},
+        **{key: joined[key].min() for key in keys},
     )
+    owners = phone_owners(engine)
+    owners = owners.mutate(shared=owners.count().over(group_by=owners.person_key) > 1)
+    owned = per_phone.left_join(owners, per_phone.phone == owners.phone).select(
+        person_key=ibis.coalesce(owners.person_key, per_phone.phone),
+        day=per_phone.day,
+        pings=per_phone.pings,
+        in_city=per_phone.in_city,
+        **{key: per_phone[key] for key in keys},
+        shared=owners.shared.fill_null(False),
+    )
+    # only people with several phones need a second aggregation
+    alone = owned.filter(~owned.shared).drop("shared")
+    shared = owned.filter(owned.shared)
+    merged = shared.group_by(["person_key", "day"]).aggregate(
+        pings=shared.pings.sum(),
+        in_city=shared.in_city.any(),
+        **{key: shared[key].min() for key in keys},
+    )
+    daily = alone.union(merged.select(*alone.columns))
     for kind in SITE_KINDS:
         names = engine.register(f"presence_sites_{kind}", sites.names(kind))
         key = daily[f"key_{kind}"]

@@ -15,11 +15,11 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
+from ibis.backends.sql.datatypes import DuckDBType
 
 from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name
 from tianluo.engine.settings import LOCAL_TIMEZONE, DuckDBSettings
 from tianluo.workspace import Workspace
-
 
 # Beijing has kept UTC+8 without daylight saving since 1991: after that the local day is
 # plain arithmetic on the UTC instant, ~7x faster than an ICU time-zone conversion.
@@ -33,14 +33,19 @@ END
 """
 
 
-@ibis.udf.scalar.builtin(name="tianluo_local_day")
-def _local_day(ts: dt.timestamp) -> dt.date:  # type: ignore[empty-body]
+@ibis.udf.scalar.builtin(name="tianluo_local_day")  # type: ignore[untyped-decorator]
+def _local_day(ts: dt.timestamp) -> dt.date:
     """The DuckDB macro above (declared for Ibis; never called in Python)."""
 
 
 def sql_string(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def quote(name: str) -> str:
+    """A SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def parquet_scan(pattern: str) -> str:
@@ -115,7 +120,17 @@ class DuckDBEngine(Engine):
         return table
 
     def _write_parquet(self, expr: ir.Table, path: Path) -> None:
-        self._con.to_parquet(expr, str(path), compression="zstd")
+        # DuckDB's own types can differ from what Ibis promises (SUM of BIGINT is a
+        # HUGEINT, which Parquet stores as a double): cast every column to Ibis's type.
+        self._con._run_pre_execute_hooks(expr)  # registers any ibis.memtable in the query
+        columns = ", ".join(
+            f"CAST({quote(name)} AS {DuckDBType.to_string(dtype)}) AS {quote(name)}"
+            for name, dtype in expr.schema().items()
+        )
+        query = f"SELECT {columns} FROM ({self._con.compile(expr)})"
+        self.raw.execute(
+            f"COPY ({query}) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION lz4_raw)"
+        )
 
     def close(self) -> None:
         for name in self._registered:

@@ -209,6 +209,22 @@ _CHECKS = {
     Kind.COUNT: _number,
     Kind.NUMBER: _number,
 }
+SQL_TYPES = {
+    Kind.TIMESTAMP: "TIMESTAMPTZ",
+    Kind.DATE: "DATE",
+    Kind.LAT: "DOUBLE",
+    Kind.LON: "DOUBLE",
+    Kind.NUMBER: "DOUBLE",
+    Kind.MONEY: "DECIMAL(18, 2)",
+    Kind.COUNT: "BIGINT",
+}  # every other kind is text
+
+
+def sql_type(kind: Kind) -> str:
+    """The lake's SQL type for a column kind (an absent column is NULL of this type)."""
+    return SQL_TYPES.get(kind, "VARCHAR")
+
+
 _KEEP_IF_GOOD = "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {value} END"
 
 

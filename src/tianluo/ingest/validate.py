@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from tianluo.contract.sources import Kind, SourceSpec
-from tianluo.ingest.rules import ColumnRule, literal, quote, rule_for
+from tianluo.ingest.rules import ColumnRule, literal, quote, rule_for, sql_type
 from tianluo.model.regions import region_table
 
 REGION_TABLE = "_regions_by_prefix"
@@ -99,7 +99,7 @@ def validation_sql(
     joins: list[str] = []
     for column in spec.columns:
         if column.name not in present:
-            values.append(f"NULL AS {quote(column.name)}")
+            values.append(f"CAST(NULL AS {sql_type(column.kind)}) AS {quote(column.name)}")
             row_columns.append(column.name)
             if column.kind is Kind.ID_NUMBER:
                 values.append(f"'missing' AS {quote(column.name + '_status')}")
