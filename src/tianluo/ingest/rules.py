@@ -55,19 +55,25 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _text(col: str, arrow_type: pa.DataType) -> str:
-    """The column as trimmed text, NULL when empty."""
+_NUMERIC = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
+_TEMPORAL = (pa.types.is_timestamp, pa.types.is_date)
+
+
+def is_typed(kind: Kind, arrow_type: pa.DataType) -> bool:
+    """Whether a typed (Parquet) column already holds the kind's values, needing no parsing."""
+    if kind in (Kind.LAT, Kind.LON, Kind.NUMBER, Kind.COUNT, Kind.MONEY):
+        return any(check(arrow_type) for check in _NUMERIC)
+    if kind in (Kind.TIMESTAMP, Kind.DATE):
+        return any(check(arrow_type) for check in _TEMPORAL)
+    return False
+
+
+def _text(col: str, kind: Kind, arrow_type: pa.DataType) -> str:
+    """The column as trimmed text (NULL when empty), or as it is when already typed."""
+    if is_typed(kind, arrow_type):
+        return col
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return f"NULLIF(TRIM({col}), '')"
-    typed = (
-        pa.types.is_integer,
-        pa.types.is_floating,
-        pa.types.is_decimal,
-        pa.types.is_timestamp,
-        pa.types.is_date,
-    )
-    if any(check(arrow_type) for check in typed):
-        return col  # typed Parquet: no text round trip
     return f"NULLIF(TRIM(CAST({col} AS VARCHAR)), '')"
 
 
@@ -185,8 +191,9 @@ def _coordinate(column: Column, _typed: bool) -> _Check:
     return "TRY_CAST({t} AS DOUBLE)", bad, f"not a number in -{limit}..{limit}"
 
 
-def _money(_column: Column, _typed: bool) -> _Check:
-    parsed = "TRY_CAST(regexp_replace({t}, '^[¥￥]|,', '', 'g') AS DECIMAL(18, 2))"
+def _money(_column: Column, typed: bool) -> _Check:
+    cleaned = "{t}" if typed else "regexp_replace({t}, '^[¥￥]|,', '', 'g')"
+    parsed = f"TRY_CAST({cleaned} AS DECIMAL(18, 2))"
     return parsed, "{v} IS NULL OR {v} < 0", "not an amount of yuan >= 0"
 
 
@@ -231,7 +238,7 @@ _KEEP_IF_GOOD = "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {value} END"
 def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     """The SQL rule for one contract column as it appears in a file."""
     name = column.name
-    text = _text(quote(name), arrow_type)
+    text = _text(quote(name), column.kind, arrow_type)
     optional = not column.required
     if column.kind is Kind.ID_NUMBER:
         parts = id_number_sql("{t}")
@@ -247,8 +254,7 @@ def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     check = _CHECKS.get(column.kind)
     if check is None:  # TEXT and KEY: kept as given, trimmed
         return ColumnRule(text, "{t}", "FALSE", "", {name: "{t}"}, optional, column.nullable)
-    typed = pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type)
-    parsed, bad, reason = check(column, typed)
+    parsed, bad, reason = check(column, is_typed(column.kind, arrow_type))
     value = "CAST({v} AS BIGINT)" if column.kind is Kind.COUNT else "{v}"
     output = _KEEP_IF_GOOD.replace("{bad}", bad).replace("{value}", value)
     return ColumnRule(
