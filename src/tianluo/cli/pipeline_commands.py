@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
-
 from rich.table import Table
 
 from tianluo.detectors.runner import run_detectors
