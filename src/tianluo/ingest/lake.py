@@ -90,22 +90,46 @@ def refresh_catalog(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> Non
 
 
 def _quarantine_view(con: duckdb.DuckDBPyConnection, workspace: Workspace) -> None:
-    """One ``quarantine`` view: refused rows, and the fields cleared in lake rows."""
+    """Views ``loads`` (each load: feed, time) and ``quarantine``: refused rows and cleared fields.
+
+    Lake and quarantine rows carry their load id; the feed and the time of the
+    load come from its manifest.
+    """
+    con.execute(
+        "CREATE OR REPLACE VIEW loads AS SELECT load_id, feed, CAST(loaded_at AS TIMESTAMPTZ) "
+        f"AS loaded_at, seconds FROM read_json('{workspace.loads}/*.json')"
+    )
     columns = (
-        "_source AS source, _file AS file, _line AS line, {field} AS field, {reason} AS reason, "
-        "{severity} AS severity, _raw AS raw, _load_id AS load_id, _loaded_at AS loaded_at"
+        "{source} AS source, _file AS file, _line AS line, {field} AS field, {reason} AS reason, "
+        "{severity} AS severity, _raw AS raw, _load_id AS load_id"
     )
     parts = []
     if workspace.quarantine_files():
         glob = str(workspace.quarantine / "*" / "load=*" / "*.parquet")
-        refused = columns.format(field="_field", reason="_reason", severity="'row'")
-        parts.append(f"SELECT {refused} FROM read_parquet('{glob}', {READ_OPTIONS})")
+        refused = columns.format(
+            source="regexp_extract(filename, '/([^/]+)/load=[^/]+/[^/]+$', 1)",
+            field="_field",
+            reason="_reason",
+            severity="'row'",
+        )
+        parts.append(
+            f"SELECT {refused} FROM read_parquet('{glob}', {READ_OPTIONS}, filename = true)"
+        )
     for source_dir in sorted(p for p in workspace.lake.glob("*") if p.is_dir()):
         if workspace.lake_files(source_dir.name):
-            cleared = columns.format(field="split_part(r, ':', 1)", reason="r", severity="'field'")
+            cleared = columns.format(
+                source=f"'{source_dir.name}'",
+                field="split_part(r, ':', 1)",
+                reason="r",
+                severity="'field'",
+            )
             parts.append(
                 f"SELECT {cleared} FROM (SELECT *, unnest(string_split(_cleared, '; ')) AS r "
                 f'FROM "{source_dir.name}" WHERE _cleared IS NOT NULL)'
             )
     if parts:
-        con.execute("CREATE OR REPLACE VIEW quarantine AS " + " UNION ALL ".join(parts))
+        body = " UNION ALL ".join(parts)
+        con.execute(
+            f"CREATE OR REPLACE VIEW quarantine AS SELECT q.*, l.loaded_at FROM ({body}) q "
+            "LEFT JOIN loads l USING (load_id)"
+        )

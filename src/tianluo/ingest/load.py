@@ -145,6 +145,7 @@ class _SourceLoader:
         self.report = report
         self.settings = settings
         self.out = staging / "out" / self.spec.name
+        self.skip_rows = 0
         self.result = SourceReport(item.source, files=[self._relative(p) for p in item.files])
 
     def _relative(self, path: Path) -> str:
@@ -205,23 +206,33 @@ class _SourceLoader:
             + self.workspace.quarantine_files(self.spec.name)
         ]
         loaded = " UNION ALL ".join(existing) or "SELECT CAST(NULL AS BIGINT) AS h WHERE FALSE"
+        # the rows to skip, by their place in the feed: those loaded before, and every
+        # repetition of a row within the feed but its first
         self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _skip AS
-            WITH g AS (SELECT h, min(seq) AS first_seq, count(*) AS n FROM _hashes GROUP BY h),
-                 e AS (SELECT DISTINCT h FROM ({loaded}))
-            SELECT g.h, g.first_seq, g.n, e.h IS NOT NULL AS loaded
-            FROM g LEFT JOIN e ON g.h = e.h WHERE g.n > 1 OR e.h IS NOT NULL"""
+            f"""CREATE OR REPLACE TEMP TABLE _loaded AS
+            SELECT DISTINCT h FROM ({loaded}) WHERE h IN (SELECT h FROM _hashes)"""
+        )
+        self.con.execute(
+            """CREATE OR REPLACE TEMP TABLE _skip AS
+            WITH dup AS (SELECT h, min(seq) AS first_seq FROM _hashes
+                         WHERE h NOT IN (SELECT h FROM _loaded)
+                         GROUP BY h HAVING count(*) > 1)
+            SELECT seq, TRUE AS loaded FROM _hashes WHERE h IN (SELECT h FROM _loaded)
+            UNION ALL
+            SELECT x.seq, FALSE FROM _hashes x JOIN dup ON x.h = dup.h
+            WHERE x.seq <> dup.first_seq"""
         )
         totals = self.con.execute(
-            "SELECT (SELECT count(*) FROM _hashes), "
-            "coalesce(sum(n) FILTER (WHERE loaded), 0), "
-            "coalesce(sum(n - 1) FILTER (WHERE NOT loaded), 0) FROM _skip"
+            "SELECT (SELECT count(*) FROM _hashes), count(*) FILTER (WHERE loaded), "
+            "count(*) FILTER (WHERE NOT loaded) FROM _skip"
         ).fetchone()
         assert totals is not None
         self.result.rows_read = int(totals[0])
         self.result.duplicates_already_loaded = int(totals[1])
         self.result.duplicates_in_feed = int(totals[2])
+        self.skip_rows = self.result.duplicates_already_loaded + self.result.duplicates_in_feed
         self.con.execute("DROP TABLE _hashes")
+        self.con.execute("DROP TABLE _loaded")
 
     def _validate_file(
         self, index: int, path: Path, invalid: list[InvalidRecord], progress: Progress | None
@@ -234,19 +245,16 @@ class _SourceLoader:
         extras = [n for n in opened.schema.names if n not in known and not n.startswith("_")]
         schema = opened.schema.append(pa.field("_seq", pa.int64()))
         query, _ = validation_sql(self.spec, schema, "_relation", extras)
-        provenance = (
-            f"{literal(self.spec.name)} AS _source, {literal(self.report.load_id)} AS _load_id, "
-            f"{literal(self.report.feed)} AS _feed, "
-            f"TIMESTAMPTZ {literal(self.report.loaded_at)} AS _loaded_at"
-        )
+        # only the load id per row: the feed and the time of a load are in its manifest
+        # (the `loads` view), and every constant column costs a fifth of the write
+        provenance = f"{literal(self.report.load_id)} AS _load_id"
         for number, (relation, rows) in enumerate(self._relations(index, opened)):
             target = self.out / f"{index:05d}-{number:05d}"
             self.con.execute(
                 f"""COPY (
                     WITH _relation AS (SELECT * FROM {relation})
-                    SELECT q.*, {provenance} FROM ({query}) q
-                    LEFT JOIN _skip k ON q._row_hash = k.h
-                    WHERE k.h IS NULL OR (NOT k.loaded AND q._seq = k.first_seq)
+                    SELECT q.* EXCLUDE (_seq), {provenance} FROM ({query}) q
+                    {"WHERE q._seq NOT IN (SELECT seq FROM _skip)" if self.skip_rows else ""}
                 ) TO {literal(str(target))}
                 (FORMAT parquet, PARTITION_BY (_bad), COMPRESSION {self.settings.lake_compression},
                  ROW_GROUP_SIZE 500000)"""

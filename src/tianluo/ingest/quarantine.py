@@ -68,12 +68,9 @@ def write_invalid_records(
     try:
         con.execute(
             f"""COPY (
-                SELECT _file, _line, NULL::BIGINT AS _seq, h AS _row_hash, _reason AS _errors,
+                SELECT _file, _line, h AS _row_hash, _reason AS _errors,
                        NULL::VARCHAR AS _cleared, _raw, NULL::VARCHAR AS _field, _reason,
-                       {literal(loader.spec.name)} AS _source,
-                       {literal(loader.report.load_id)} AS _load_id,
-                       {literal(loader.report.feed)} AS _feed,
-                       TIMESTAMPTZ {literal(loader.report.loaded_at)} AS _loaded_at
+                       {literal(loader.report.load_id)} AS _load_id
                 FROM (SELECT *, CAST(hash(_raw) & 9223372036854775807 AS BIGINT) AS h
                       FROM _invalid)
                 WHERE h NOT IN ({seen})
@@ -123,7 +120,7 @@ def count_source(con: duckdb.DuckDBPyConnection, out: Path, result: SourceReport
             + f" ({raw})"
             for file, line, field, reason, raw in con.execute(
                 f"SELECT _file, _line, _field, _reason, _raw FROM {bad} "
-                "ORDER BY _seq NULLS LAST, _line LIMIT 5"
+                "ORDER BY _file, _line NULLS LAST LIMIT 5"
             ).fetchall()
         ]
     # rows that were neither kept, quarantined nor skipped as duplicates would be lost rows

@@ -72,9 +72,9 @@ def row_hash_sql(raw_columns: list[str]) -> str:
 
 
 def _reasons(exprs: list[str]) -> str:
-    """SQL for the list of non-NULL reasons among ``exprs`` (a VARCHAR list, maybe empty)."""
+    """SQL for the non-NULL reasons among ``exprs`` joined by '; ', or NULL when there are none."""
     items = ", ".join(f"CAST({e} AS VARCHAR)" for e in exprs or ["NULL"])
-    return f"list_filter([{items}], e -> e IS NOT NULL)"
+    return f"NULLIF(concat_ws('; ', {items}), '')"
 
 
 def validation_sql(
@@ -136,16 +136,13 @@ def validation_sql(
     raw_names = ", ".join(quote("_r_" + c) for c in raw_columns) or "_file"
     raw_pass = ", ".join(f"{quote(c)} AS {quote('_r_' + c)}" for c in raw_columns)
     query = f"""
-        SELECT v.* EXCLUDE ({raw_names}, _errors, _cleared), {"".join(d + ", " for d in derived)}
-               CASE WHEN len(v._errors) > 0 THEN array_to_string(v._errors, '; ') END AS _errors,
-               CASE WHEN len(v._cleared) > 0 THEN array_to_string(v._cleared, '; ') END
-                   AS _cleared,
-               CASE WHEN len(v._errors) > 0 OR len(v._cleared) > 0
+        SELECT v.* EXCLUDE ({raw_names}), {"".join(d + ", " for d in derived)}
+               CASE WHEN v._errors IS NOT NULL OR v._cleared IS NOT NULL
                     THEN to_json({{{raw_pairs}}}) END AS _raw,
-               CASE WHEN contains(v._errors[1], ':') THEN split_part(v._errors[1], ':', 1) END
+               CASE WHEN contains(v._errors, ':') THEN split_part(v._errors, ':', 1) END
                    AS _field,
-               v._errors[1] AS _reason,
-               len(v._errors) > 0 AS _bad
+               split_part(v._errors, '; ', 1) AS _reason,
+               v._errors IS NOT NULL AS _bad
         FROM (
             SELECT {", ".join(values)}, _file, _line, _seq, _row_hash,
                    {_reasons(errors)} AS _errors, {_reasons(cleared)} AS _cleared,
