@@ -282,3 +282,32 @@ def test_absent_optional_columns_have_their_kind_type(tmp_path: Path, ws: Worksp
         "VARCHAR",
         "TIMESTAMP WITH TIME ZONE",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-03-01T10:00:00+0800", "2026-03-01 02:00:00"),
+        ("2026-03-01T10:00:00+08", "2026-03-01 02:00:00"),
+        ("2026-03-01T02:00:00Z", "2026-03-01 02:00:00"),
+        ("2026-03-01 04:00:00-05:00", "2026-03-01 09:00:00"),
+        ("2026-03-01T10:00:00.250", "2026-03-01 02:00:00.25"),
+        ("2026-03-01", "2026-02-28 16:00:00"),
+        ("1988-06-01 12:00:00", "1988-06-01 03:00:00"),  # Shanghai kept summer time then
+    ],
+)
+def test_timestamp_forms(tmp_path: Path, ws: Workspace, text: str, utc: str) -> None:
+    feed = tmp_path / "feed"
+    write_csv(feed, "pings", PING_HEADER, [ping(ts=text)])
+    assert load_feed(feed, ws).sources[0].rows_kept == 1
+    rows = lake_rows(ws, "pings", "CAST(timezone('UTC', ts) AS VARCHAR)")
+    assert rows == [(utc,)]
+
+
+@pytest.mark.parametrize("text", ["2026-3-1 10:00", "10:00:00", "01/03/2026", "2026-03-01X"])
+def test_timestamps_of_other_shapes_are_refused(tmp_path: Path, ws: Workspace, text: str) -> None:
+    feed = tmp_path / "feed"
+    write_csv(feed, "pings", PING_HEADER, [ping(ts=text)])
+    assert dict(load_feed(feed, ws).sources[0].quarantined) == {
+        "ts: not an ISO 8601 timestamp in 1900-2099": 1
+    }

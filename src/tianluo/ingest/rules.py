@@ -16,10 +16,6 @@ import pyarrow as pa
 from tianluo.contract.sources import Column, Kind
 from tianluo.model.idnumber import CHECK_CHARS, WEIGHTS
 
-ISO_TIMESTAMP = (
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?"
-    r"(Z|[+-]\d{2}(:?\d{2})?)?$"
-)
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 EARLIEST = "1900-01-01"
 LATEST = "2100-01-01"
@@ -176,20 +172,28 @@ NAIVE_TO_INSTANT = (
     "CASE WHEN typeof({t}) = 'TIMESTAMP WITH TIME ZONE' THEN CAST({t} AS TIMESTAMPTZ) "
     "WHEN CAST({t} AS TIMESTAMP) >= TIMESTAMP '1992-01-01' "
     "THEN make_timestamptz(epoch_us(CAST({t} AS TIMESTAMP)) - 28800000000) "
-    "ELSE CAST({t} AS TIMESTAMPTZ) END"
+    "ELSE timezone('Asia/Shanghai', CAST({t} AS TIMESTAMP)) END"
+)
+
+
+# Text timestamps: the shape is checked by position (cheaper than a regular expression);
+# DuckDB's parser then accepts only real dates and times. A value with an offset (Z,
+# +08:00, +0800, +08) is an instant; a value without one is Shanghai local time.
+_ISO_SHAPE = "(substr({t}, 5, 1) = '-' AND substr({t}, 8, 1) = '-' AND length({t}) >= 10)"
+_HAS_OFFSET = (
+    "(length({t}) > 10 AND (ends_with({t}, 'Z') OR substr({t}, -6, 1) IN ('+', '-') "
+    "OR substr({t}, -5, 1) IN ('+', '-') OR substr({t}, -3, 1) IN ('+', '-')))"
+)
+TEXT_TO_INSTANT = (
+    f"CASE WHEN NOT {_ISO_SHAPE} THEN NULL "
+    f"WHEN {_HAS_OFFSET} THEN TRY_CAST({{t}} AS TIMESTAMPTZ) "
+    "ELSE " + NAIVE_TO_INSTANT.replace("{t}", "TRY_CAST({t} AS TIMESTAMP)") + " END"
 )
 
 
 def _timestamp(_column: Column, typed: bool) -> _Check:
-    if typed:
-        parsed, syntax = NAIVE_TO_INSTANT, "TRUE"
-    else:
-        parsed = "TRY_CAST({t} AS TIMESTAMPTZ)"
-        syntax = "regexp_matches({t}, " + literal(ISO_TIMESTAMP) + ")"
-    bad = (
-        f"NOT ({syntax}) OR {{v}} IS NULL OR {{v}} < TIMESTAMPTZ '{EARLIEST}' "
-        f"OR {{v}} >= TIMESTAMPTZ '{LATEST}'"
-    )
+    parsed = NAIVE_TO_INSTANT if typed else TEXT_TO_INSTANT
+    bad = f"{{v}} IS NULL OR {{v}} < TIMESTAMPTZ '{EARLIEST}' OR {{v}} >= TIMESTAMPTZ '{LATEST}'"
     return parsed, bad, "not an ISO 8601 timestamp in 1900-2099"
 
 
