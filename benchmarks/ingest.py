@@ -1,6 +1,6 @@
 """Time `tianluo ingest` of one feed into a fresh workspace: rows per second and peak memory.
 
-    python -m benchmarks.ingest FEED_DIR WORKSPACE --label parquet
+python -m benchmarks.ingest FEED_DIR WORKSPACE --label parquet
 """
 
 from __future__ import annotations
