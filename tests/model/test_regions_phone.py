@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tianluo.model import phone, regions
@@ -43,3 +45,20 @@ def test_county_codes_of_a_province() -> None:
 )
 def test_mobile_normalisation(raw: str | None, expected: str | None) -> None:
     assert phone.normalise_mobile(raw) == expected
+
+
+def test_region_table_reads_the_zip_jionlp_ships(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh install has only china_location.zip (jionlp unzips it on its first import)."""
+    source = regions._dictionary_folder()
+    folder = tmp_path / "dictionary"
+    folder.mkdir()
+    archive = source / "china_location.zip"
+    (folder / "china_location.zip").write_bytes(archive.read_bytes())
+    monkeypatch.setattr(regions, "_dictionary_folder", lambda: folder)
+    regions.region_table.cache_clear()
+    try:
+        assert regions.region_table()["450103"].county == "青秀区"
+    finally:
+        regions.region_table.cache_clear()

@@ -8,6 +8,7 @@ importing jionlp, which prints a banner and loads much more on import.
 from __future__ import annotations
 
 import importlib.util
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,11 +27,25 @@ class Region:
     level: str  # "province", "city" or "county"
 
 
-def _location_file() -> Path:
+def _dictionary_folder() -> Path:
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the jionlp package (GB/T 2260 region table) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
+
+
+def _location_lines() -> list[str]:
+    """The lines of jionlp's region dictionary.
+
+    jionlp ships it zipped and unzips it on first import; read the zip when
+    the text file is not there yet.
+    """
+    folder = _dictionary_folder()
+    text_file = folder / "china_location.txt"
+    if text_file.exists():
+        return text_file.read_text(encoding="utf-8").splitlines()
+    with zipfile.ZipFile(folder / "china_location.zip") as archive:
+        return archive.read("china_location.txt").decode("utf-8").splitlines()
 
 
 @cache
@@ -38,21 +53,20 @@ def region_table() -> dict[str, Region]:
     """Every province, city and county code, keyed by its 6-digit code."""
     regions: dict[str, Region] = {}
     province = city = None
-    with _location_file().open(encoding="utf-8") as lines:
-        for line in lines:
-            depth = len(line) - len(line.lstrip("\t"))
-            fields = line.strip().split("\t")
-            if depth > 2 or len(fields) < 2:
-                continue  # towns and villages carry no code
-            name, code = fields[0], fields[1]
-            if depth == 0:
-                province, city = name, None
-                regions[code] = Region(code, name, None, None, "province")
-            elif depth == 1 and province:
-                city = name
-                regions.setdefault(code, Region(code, province, name, None, "city"))
-            elif depth == 2 and province:
-                regions.setdefault(code, Region(code, province, city, name, "county"))
+    for line in _location_lines():
+        depth = len(line) - len(line.lstrip("\t"))
+        fields = line.strip().split("\t")
+        if depth > 2 or len(fields) < 2:
+            continue  # towns and villages carry no code
+        name, code = fields[0], fields[1]
+        if depth == 0:
+            province, city = name, None
+            regions[code] = Region(code, name, None, None, "province")
+        elif depth == 1 and province:
+            city = name
+            regions.setdefault(code, Region(code, province, name, None, "city"))
+        elif depth == 2 and province:
+            regions.setdefault(code, Region(code, province, city, name, "county"))
     return regions
 
 
