@@ -1,7 +1,8 @@
 """``simulate_city``: build the people, the pyramids and the fraud, and write the feed.
 
 The order is the order of cause: recruitment trees, the built city (compounds,
-venues), dens, everyone's identity and home, sweeps (which send people home),
+venues), dens, everyone's identity, home and handset, the ordinary visitors of
+venues, earlier sweeps and the window's sweeps (which send people home),
 then the records: registers, money, calls, tips, gate logs, the fraud part
 (``tianluo.simulate.finance``) and finally the location fixes, streamed.
 Every stage draws from its own random stream spawned from the seed, so one
@@ -16,20 +17,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from tianluo.simulate import finance
 from tianluo.simulate.config import SimConfig
-from tianluo.simulate.dens import build_dens
+from tianluo.simulate.dens import Dens, build_dens
 from tianluo.simulate.movement import ping_chunks, schedules
-from tianluo.simulate.places import build_places
-from tianluo.simulate.population import build_population
-from tianluo.simulate.pyramid import build_trees
+from tianluo.simulate.places import Places, build_places
+from tianluo.simulate.population import Homes, Population, build_population
+from tianluo.simulate.prior import prior_seizures
+from tianluo.simulate.pyramid import Trees, build_trees
 from tianluo.simulate.records import phones_table, rentals_table
 from tianluo.simulate.recruitment import recruit
 from tianluo.simulate.sites import access_chunks, build_sites
 from tianluo.simulate.sweeps import sweep
 from tianluo.simulate.tips import tips_table
 from tianluo.simulate.truth import truth_tables
+from tianluo.simulate.visitors import plan_visits
 from tianluo.simulate.writer import FeedWriter
 
 STAGES = (
@@ -45,6 +49,8 @@ STAGES = (
     "finance",
     "pings",
     "dirty",
+    "visitors",  # appended: SeedSequence children keep their seeds, the stages above theirs
+    "prior",
 )
 
 
@@ -67,6 +73,38 @@ class SimulationSummary:
 def _finance() -> Any:
     """The fraud part's entry point, or None while it is not there."""
     return getattr(finance, "simulate_finance", None)
+
+
+def _seizures(
+    cfg: SimConfig,
+    pop: Population,
+    homes: Homes,
+    trees: Trees,
+    streams: dict[str, np.random.Generator],
+    *,
+    pidx: np.ndarray,
+    dens: Dens,
+    places: Places,
+    lecture_mask: np.ndarray,
+) -> pa.Table:
+    """Seizure records of the earlier sweeps, then of this window's, numbered ``SZ0000001`` on."""
+    earlier = prior_seizures(cfg, pop, trees, places, streams["prior"], pidx=pidx)
+    this_year = f"〔{cfg.start.year}〕"
+    now = sweep(
+        cfg,
+        pop,
+        homes,
+        trees,
+        streams["sweeps"],
+        pidx=pidx,
+        dens=dens,
+        places=places,
+        lecture_mask=lecture_mask,
+        case_offset=len({c for c in earlier.column("case_no").to_pylist() if this_year in c}),
+    )
+    seizures = pa.concat_tables([earlier, now], promote_options="permissive")
+    ids = pa.array([f"SZ{k + 1:07d}" for k in range(seizures.num_rows)], pa.string())
+    return seizures.set_column(seizures.schema.get_field_index("record_id"), "record_id", ids)
 
 
 def simulate_city(
@@ -108,17 +146,18 @@ def simulate_city(
     )
     dens = build_dens(trees, places, cfg.pyramid, streams["dens"])
     pop, homes, pidx = build_population(cfg, trees, places, dens, streams["population"])
+    visits = plan_visits(cfg, pop, homes, places, streams["visitors"], trees=trees)
     bits = (places.org_lecture_days.astype(np.int64) << np.arange(7)).sum(axis=1)
     lecture_mask = np.zeros(len(pop), dtype=np.int64)
     lecture_mask[pidx] = bits[trees.org]
     morning = np.zeros(len(pop), dtype=bool)
     morning[pidx] = places.org_morning[trees.org]
-    seizures = sweep(
+    seizures = _seizures(
         cfg,
         pop,
         homes,
         trees,
-        streams["sweeps"],
+        streams,
         pidx=pidx,
         dens=dens,
         places=places,
@@ -159,6 +198,7 @@ def simulate_city(
             start=start,
             days=days,
             cfg=cfg.pyramid,
+            visits=visits,
         )
         for table in gates:
             writer.write("access_events", table)
@@ -179,6 +219,7 @@ def simulate_city(
             writer.write_truth(name, table)
         writer.write_truth("fees", money.fees)
         writer.write_truth("tips", tip_truth)
+        writer.write_truth("venue_visitors", visits.truth(pop, sites.venue_site))
     return SimulationSummary(
         out_dir=out,
         persons=len(pop),

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 class DirtyRates:
     """How often the writer damages a feed value, the way real agency extracts are damaged.
 
-    Value rates (``id_*``, ``phone_format``) apply to each non-empty value of an
-    identity-number or mobile column; row rates (``unparseable``, ``duplicate``)
-    apply to each row of every source. The writer records the rates and the exact
-    counts it produced in ``truth/dirty.json``. ``truth/`` itself is never dirtied.
+    Value rates (``id_*``, ``phone_format``, ``name_variant``) apply to each non-empty
+    value of an identity-number, mobile or person-name column; row rates
+    (``unparseable``, ``duplicate``) apply to each row of every source. The writer
+    records the rates and the exact counts it produced in ``truth/dirty.json``.
+    ``truth/`` itself is never dirtied.
     """
 
     id_mistyped: float = 0.015  # one digit changed or two adjacent digits swapped
@@ -26,12 +27,24 @@ class DirtyRates:
     phone_format: float = 0.05  # "+86", "+86 ", spaces or dashes around a good mobile
     unparseable: float = 0.002  # a bad timestamp or date, latitude 200, negative money
     duplicate: float = 0.007  # the same row written twice
+    # a person's name written with a same-sounding or variant character (伟/玮, 陈/陳) in the
+    # person-naming sources (dirty.NAME_COLUMNS), as clerks typing a name by its sound do;
+    # 1% is our choice (no published rate at hand), small beside the identity-number damage
+    name_variant: float = 0.01
     exempt_sources: tuple[str, ...] = ()  # sources the writer leaves clean
 
     @classmethod
     def clean(cls) -> DirtyRates:
         """No damage at all: useful for tests of the generators themselves."""
-        return cls(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return cls(
+            id_mistyped=0.0,
+            id_legacy=0.0,
+            id_missing=0.0,
+            phone_format=0.0,
+            unparseable=0.0,
+            duplicate=0.0,
+            name_variant=0.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class PopulationConfig:
     local_share_of_residents: float = 0.93  # residents born in Guangxi (the rest moved in long ago)
     renter_share: float = 0.3  # residents who rent (a rental registration each)
     persons_per_compound: int = 250  # simulated inhabitants of one residential compound
+    handset_change_share: float = 0.03  # people who change their handset during the window
 
 
 @dataclass(frozen=True)
@@ -79,7 +93,14 @@ class PyramidConfig:
     lectures_per_week: int = 4
     gate_capture: float = 0.8  # a pass through a watched gate is logged
     gate_identified: float = 0.6  # ... and the face terminal names the person
+    # ordinary people passing a venue gate over the window, per participant of its lectures
+    # (staff, other tenants, neighbours, other courses and events): participants are
+    # 1/(1+ratio), a third to a half of the people seen at a venue gate
+    venue_visitor_ratio: tuple[float, float] = (1.2, 2.0)
     sweeps: int = 3  # police sweeps during the simulated window
+    prior_seized_share: float = 0.15  # participants seized in a sweep before the window
+    prior_bystander_ratio: float = 0.3  # non-participants with a prior record, per participant
+    prior_days: int = 730  # how far back before the window the earlier sweeps go
     sweep_den_share: float = 0.3  # dens raided in one sweep
     tip_den_share: float = 0.35  # dens that a neighbour reports
     false_tip_share: float = 0.3  # tips about flats that are not dens (share of all tips)

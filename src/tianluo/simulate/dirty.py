@@ -6,6 +6,8 @@ The kinds of damage and their default rates are in ``config.DirtyRates``:
   the MOD 11-2 check always catches both), written in the 15-digit legacy form,
   or left blank where the column allows it;
 * mobiles written with ``+86``, spaces or dashes;
+* person names (``NAME_COLUMNS``) written with a same-sounding or traditional
+  character (``names.written_variant``);
 * unparseable rows: a bad timestamp or date, a latitude of 200, negative money,
   an empty key;
 * exact duplicate rows.
@@ -25,9 +27,18 @@ import pyarrow.compute as pc
 from tianluo.contract.sources import Kind, SourceSpec
 from tianluo.model.idnumber import to_legacy
 from tianluo.simulate.config import DirtyRates
+from tianluo.simulate.names import written_variant
 
 BAD_TIMESTAMPS = ("2026-02-30T10:00:00+08:00", "2026-03-15T25:61:00", "昨天下午", "N/A", "")
 BAD_DATES = ("2026-13-45", "2026/02/30", "未知")
+NAME_COLUMNS = {  # the person-name column of each person-naming source
+    "seizures": "name",
+    "phones": "name",
+    "access_events": "name",
+    "rentals": "tenant_name",
+    "accounts": "holder_name",
+    "defaulters": "name",
+}
 _BREAKABLE = (Kind.TIMESTAMP, Kind.DATE, Kind.LAT, Kind.LON, Kind.MONEY, Kind.COUNT, Kind.KEY)
 
 
@@ -102,6 +113,27 @@ def _phone_column(
     return _scatter(arr, idx, pc.choose(which, *variants)), counts
 
 
+def _name_column(
+    col: pa.ChunkedArray | pa.Array, rate: float, rng: np.random.Generator
+) -> tuple[pa.Array, Counter[str]]:
+    """Personal names (2-4 characters; company names are longer) changed at ``rate``."""
+    counts: Counter[str] = Counter()
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    length = pc.utf8_length(arr)
+    person = np.asarray(
+        pc.fill_null(pc.and_(pc.greater_equal(length, 2), pc.less_equal(length, 4)), False)
+    )
+    counts["name_values"] = int(person.sum())
+    idx = np.flatnonzero(person & (rng.random(len(arr)) < rate))
+    if len(idx) == 0:
+        return arr, counts
+    old = arr.take(pa.array(idx)).to_pylist()
+    new = [written_variant(name, rng) for name in old]
+    changed = np.array([a != b for a, b in zip(old, new, strict=True)], dtype=bool)
+    counts["name_variant"] = int(changed.sum())
+    return _scatter(arr, idx[changed], pa.array(new, pa.string()).filter(changed)), counts
+
+
 def _scatter(arr: pa.Array, idx: np.ndarray, values: pa.Array) -> pa.Array:
     mask = np.zeros(len(arr), dtype=bool)
     mask[idx] = True
@@ -155,6 +187,8 @@ def damage(
             arr, c = _id_column(table.column(pos), column.nullable, rates, rng)
         elif column.kind in (Kind.MOBILE, Kind.PHONE):
             arr, c = _phone_column(table.column(pos), rates, rng)
+        elif NAME_COLUMNS.get(spec.name) == column.name and rates.name_variant > 0:
+            arr, c = _name_column(table.column(pos), rates.name_variant, rng)
         else:
             continue
         counts.update(c)

@@ -4,8 +4,10 @@ Surname weights are the shares (per cent) of the 2020 household-register ranking
 (王 7.1, 李 7.0, 张 6.7, 刘 5.4, 陈 4.6, ...); Guangxi-born people draw from a
 table with the region's own common surnames (黄, 韦, 覃, 陆, 蒙, 莫, 梁) boosted.
 ``homophone_variant`` swaps a character for one read the same way in pinyin
-(张/章, 丽/莉), the way a name is mistyped by a clerk typing by sound: entity
-resolution has to match those.
+(张/章, 丽/莉), the way a name is mistyped by a clerk typing by sound;
+``written_variant`` falls back on the traditional form of a character (陈/陳,
+伟/偉), as names read from old documents or typed in Hong Kong or Taiwan input
+methods come: entity resolution has to match those.
 """
 
 from __future__ import annotations
@@ -226,3 +228,27 @@ def homophone_variant(name: str, rng: np.random.Generator) -> str:
     i = positions[int(rng.integers(len(positions)))]
     choices = [c for c in _VARIANTS[name[i]] if c != name[i]]
     return name[:i] + choices[int(rng.integers(len(choices)))] + name[i + 1 :]
+
+
+# Simplified -> traditional (or variant) forms of common name characters.
+TRADITIONAL = dict(
+    zip(
+        "陈张刘杨黄赵吴孙马罗郑谢韩冯邓许韦陆钟卢苏叶吕蒋贾阎钱谭邹顾龙万汤乔贺赖龚覃"
+        "伟华丽军红杰国兰凤荣涛刚辉鹏强东宁云飞庆义凯欢晓爱静洁贤锋进宝贵发晖学兴娟琳颖",
+        "陳張劉楊黃趙吳孫馬羅鄭謝韓馮鄧許韋陸鍾盧蘇葉呂蔣賈閻錢譚鄒顧龍萬湯喬賀賴龔覃"
+        "偉華麗軍紅傑國蘭鳳榮濤剛輝鵬強東寧雲飛慶義凱歡曉愛靜潔賢鋒進寶貴發暉學興娟琳穎",
+        strict=True,
+    )
+)
+
+
+def written_variant(name: str, rng: np.random.Generator) -> str:
+    """A homophone variant of the name, else one character in its traditional form."""
+    variant = homophone_variant(name, rng)
+    if variant != name:
+        return variant
+    positions = [i for i, c in enumerate(name) if TRADITIONAL.get(c, c) != c]
+    if not positions:
+        return name
+    i = positions[int(rng.integers(len(positions)))]
+    return name[:i] + TRADITIONAL[name[i]] + name[i + 1 :]

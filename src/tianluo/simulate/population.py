@@ -10,6 +10,7 @@ from tianluo.model.regions import county_codes
 from tianluo.simulate import geography as geo
 from tianluo.simulate.config import SimConfig
 from tianluo.simulate.dens import Dens
+from tianluo.simulate.identity import handsets, id_numbers, unique_phones
 from tianluo.simulate.names import random_names
 from tianluo.simulate.places import Places, flat_address
 from tianluo.simulate.pyramid import ORIGIN_SHARES, OTHER_WEIGHTS, Trees
@@ -46,6 +47,9 @@ class Population:
     group: np.ndarray  # str, one of GROUPS
     arrive_day: np.ndarray  # int
     leave_day: np.ndarray  # int, exclusive
+    imei: np.ndarray  # int64: the handset at the start of the window (the one in ``phones``)
+    imei_next: np.ndarray  # int64: the handset after a change (``imei`` for most people)
+    imei_change_s: np.ndarray  # int64: second of the window of the change (identity.NEVER)
 
     def __len__(self) -> int:
         return len(self.id_number)
@@ -62,92 +66,7 @@ class Homes:
     compound: np.ndarray
     address: np.ndarray
     renter: np.ndarray  # bool: holds a rental registration for this home
-
-
-_PREFIXES = np.array(
-    [
-        130,
-        131,
-        132,
-        133,
-        135,
-        136,
-        137,
-        138,
-        139,
-        150,
-        151,
-        152,
-        155,
-        157,
-        158,
-        159,
-        166,
-        173,
-        175,
-        176,
-        177,
-        180,
-        181,
-        182,
-        183,
-        185,
-        186,
-        187,
-        188,
-        189,
-        191,
-        198,
-        199,
-    ]
-)
-_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-_CHECK = np.array(list("10X98765432"), dtype=object)
-
-
-def unique_phones(n: int, rng: np.random.Generator, taken: set[str] | None = None) -> np.ndarray:
-    """``n`` distinct 11-digit mainland mobiles (real prefixes), none of them in ``taken``."""
-    out: list[str] = []
-    seen = set(taken or ())
-    while len(out) < n:
-        k = int((n - len(out)) * 1.05) + 8
-        nums = _PREFIXES[rng.integers(0, len(_PREFIXES), k)] * 100_000_000 + rng.integers(
-            0, 100_000_000, k
-        )
-        for text in np.char.mod("%d", nums).tolist():
-            if text not in seen:
-                seen.add(text)
-                out.append(text)
-    return np.asarray(out[:n], dtype=object)
-
-
-def id_numbers(
-    region: np.ndarray, birth: np.ndarray, sex: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Valid, distinct 18-character identity numbers (vectorised GB 11643)."""
-    n = len(region)
-    out = np.empty(n, dtype=object)
-    todo = np.arange(n)
-    seen: set[str] = set()
-    births = np.datetime_as_string(birth.astype("datetime64[D]")).astype(object)
-    while len(todo):
-        seq = rng.integers(0, 500, len(todo)) * 2 + (sex[todo] == "M")
-        body = (
-            region[todo].astype(object)
-            + np.char.replace(births[todo].astype(str), "-", "").astype(object)
-            + np.char.zfill(seq.astype(str), 3).astype(object)
-        )
-        digits = np.frombuffer("".join(body.tolist()).encode(), dtype=np.uint8).reshape(-1, 17) - 48
-        check = _CHECK[(digits.astype(int) @ _ID_WEIGHTS) % 11]
-        again = []
-        for i, number in zip(todo.tolist(), (body + check).tolist(), strict=True):
-            if number in seen:
-                again.append(i)
-            else:
-                seen.add(number)
-                out[i] = number
-        todo = np.array(again, dtype=int)
-    return out
+    work_venue: np.ndarray  # venue number a migrant worker works beside (-1: none)
 
 
 def _ages_between(n: int, lo: int, hi: int, mode: int, rng: np.random.Generator) -> np.ndarray:
@@ -219,12 +138,35 @@ def _flats(
     return lat, lon, address
 
 
-def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the city's census
-    cfg: SimConfig, trees: Trees, places: Places, dens: Dens, rng: np.random.Generator
-) -> tuple[Population, Homes, np.ndarray]:
-    """Everyone in the city, shuffled: the population, homes and participant -> person index."""
-    pc_ = cfg.population
-    n_total, days = cfg.persons, cfg.days
+@dataclass
+class _People:
+    """Who each person is, in census order (before the final shuffle)."""
+
+    group: np.ndarray
+    sex: np.ndarray
+    birth: np.ndarray
+    province: np.ndarray
+    ids: np.ndarray
+    names: np.ndarray
+    phones: np.ndarray
+
+
+@dataclass
+class _Places:
+    """Where each person sleeps and works, in census order."""
+
+    home_lat: np.ndarray
+    home_lon: np.ndarray
+    compound: np.ndarray
+    address: np.ndarray
+    work_lat: np.ndarray
+    work_lon: np.ndarray
+    work_venue: np.ndarray
+
+
+def _census(cfg: SimConfig, trees: Trees, places: Places) -> np.ndarray:
+    """The group of each person, group by group in ``GROUPS`` order."""
+    pc_, n_total = cfg.population, cfg.persons
     counts = {
         "participant": len(trees),
         "migrant_worker": int(n_total * pc_.migrant_worker_share),
@@ -240,23 +182,32 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
             f"{n_total} persons are too few for {len(trees)} participants; "
             f"use at least {4 * len(trees)}"
         )
-    group = np.concatenate([np.full(counts[g], g, dtype=object) for g in GROUPS])
+    return np.concatenate([np.full(counts[g], g, dtype=object) for g in GROUPS])
+
+
+def _identities(
+    cfg: SimConfig, group: np.ndarray, trees: Trees, rng: np.random.Generator
+) -> _People:
+    """Sex, age, origin, identity number, name and mobile of each person."""
     n = len(group)
     is_ = {g: group == g for g in GROUPS}
-    ordinary = places.compounds - len(places.venue_name)
     sex = np.where(rng.random(n) < 0.5, "M", "F").astype(object)
     age = np.zeros(n, dtype=int)
-    age[is_["resident"]] = _ages_between(counts["resident"], 18, 85, 38, rng)
-    age[is_["migrant_worker"]] = _ages_between(counts["migrant_worker"], 18, 58, 33, rng)
-    age[is_["student"]] = rng.integers(18, 25, counts["student"])
-    age[is_["tourist"]] = _ages_between(counts["tourist"], 18, 75, 35, rng)
-    age[is_["venue_neighbour"]] = _ages_between(counts["venue_neighbour"], 20, 85, 55, rng)
+    for g, lo, hi, mode in (
+        ("resident", 18, 85, 38),
+        ("migrant_worker", 18, 58, 33),
+        ("student", 18, 25, -1),
+        ("tourist", 18, 75, 35),
+        ("venue_neighbour", 20, 85, 55),
+    ):
+        k = int(is_[g].sum())
+        age[is_[g]] = rng.integers(lo, hi, k) if mode < 0 else _ages_between(k, lo, hi, mode, rng)
     part = np.flatnonzero(is_["participant"])
     age[part] = trees.age
     province = np.empty(n, dtype=object)
     region = np.empty(n, dtype=object)
     local = is_["venue_neighbour"] | (
-        is_["resident"] & (rng.random(n) < pc_.local_share_of_residents)
+        is_["resident"] & (rng.random(n) < cfg.population.local_share_of_residents)
     )
     province[local] = "45"
     away = ~local & ~is_["participant"]
@@ -269,14 +220,21 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
     )
     ids = id_numbers(region, birth, sex, rng)
     names = random_names(sex, province == "45", rng)
-    phones = unique_phones(n, rng)
-    # homes
+    return _People(group, sex, birth, province, ids, names, unique_phones(n, rng))
+
+
+def _homes(
+    group: np.ndarray, places: Places, dens: Dens, rng: np.random.Generator
+) -> tuple[_Places, np.ndarray]:
+    """Home of each person (work still at home) and the campus number of each student."""
+    n = len(group)
+    ordinary = places.compounds - len(places.venue_name)
     home_lat, home_lon = np.zeros(n), np.zeros(n)
     compound = np.full(n, -1)
     address = np.empty(n, dtype=object)
-    res = np.flatnonzero(is_["resident"])
+    res = np.flatnonzero(group == "resident")
     compound[res] = rng.integers(0, ordinary, len(res))
-    mig = np.flatnonzero(is_["migrant_worker"])
+    mig = np.flatnonzero(group == "migrant_worker")
     den_compounds = np.unique(dens.compound)
     near_dens = rng.random(len(mig)) < 0.3
     compound[mig] = np.where(
@@ -284,7 +242,7 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
         den_compounds[rng.integers(0, len(den_compounds), len(mig))],
         rng.integers(0, ordinary, len(mig)),
     )
-    vn = np.flatnonzero(is_["venue_neighbour"])
+    vn = np.flatnonzero(group == "venue_neighbour")
     compound[vn] = places.venue_compound[rng.integers(0, len(places.venue_compound), len(vn))]
     for idx, sizes in (
         (res, [0.15, 0.3, 0.25, 0.2, 0.1]),
@@ -292,7 +250,7 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
         (vn, [0.2, 0.4, 0.3, 0.1]),
     ):
         home_lat[idx], home_lon[idx], address[idx] = _flats(compound[idx], sizes, places, rng)
-    stu = np.flatnonzero(is_["student"])
+    stu = np.flatnonzero(group == "student")
     uni = rng.integers(0, len(geo.UNIVERSITIES), len(stu))
     u_lat = np.array([u[1] for u in geo.UNIVERSITIES])[uni]
     u_lon = np.array([u[2] for u in geo.UNIVERSITIES])[uni]
@@ -301,22 +259,41 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
         f"南宁市{geo.UNIVERSITIES[u][0]}学生宿舍{b}栋"
         for u, b in zip(uni, rng.integers(1, 40, len(stu)), strict=True)
     ]
-    tour = np.flatnonzero(is_["tourist"])
+    tour = np.flatnonzero(group == "tourist")
     spot = rng.integers(0, len(geo.ATTRACTIONS), len(tour))
     a_lat = np.array([a[1] for a in geo.ATTRACTIONS])
     a_lon = np.array([a[2] for a in geo.ATTRACTIONS])
     home_lat[tour], home_lon[tour] = geo.offset(a_lat[spot], a_lon[spot], 400.0, rng)
     address[tour] = [f"南宁市{geo.ATTRACTIONS[s][0]}附近酒店" for s in spot]
+    part = np.flatnonzero(group == "participant")
     compound[part], home_lat[part], home_lon[part], address[part] = (
         dens.home_compound,
         dens.home_lat,
         dens.home_lon,
         dens.home_address,
     )
-    # workplaces
-    work_lat, work_lon = home_lat.copy(), home_lon.copy()
+    where = _Places(
+        home_lat, home_lon, compound, address, home_lat.copy(), home_lon.copy(), np.full(n, -1)
+    )
+    return where, uni
+
+
+def _workplaces(
+    where: _Places,
+    group: np.ndarray,
+    trees: Trees,
+    places: Places,
+    rng: np.random.Generator,
+    *,
+    uni: np.ndarray,
+) -> None:
+    """Set the workplace of each person (``where.work_*``, ``where.work_venue``) in place."""
+    ordinary = places.compounds - len(places.venue_name)
+    work_lat, work_lon = where.work_lat, where.work_lon
+    res = np.flatnonzero(group == "resident")
     employed = res[rng.random(len(res)) < 0.7]
     work_lat[employed], work_lon[employed] = geo.urban_points(len(employed), rng, spread_m=4000.0)
+    mig = np.flatnonzero(group == "migrant_worker")
     by_venue = rng.random(len(mig)) < 0.2
     v = rng.integers(0, len(places.venue_lat), len(mig))
     near_lat, near_lon = geo.offset(places.venue_lat[v], places.venue_lon[v], 250.0, rng)
@@ -325,46 +302,94 @@ def build_population(  # noqa: PLR0915 - one pass, group by group, reads as the 
         np.where(by_venue, near_lat, far_lat),
         np.where(by_venue, near_lon, far_lon),
     )
+    where.work_venue[mig] = np.where(by_venue, v, -1)
+    stu = np.flatnonzero(group == "student")
+    u_lat = np.array([u[1] for u in geo.UNIVERSITIES])[uni]
+    u_lon = np.array([u[2] for u in geo.UNIVERSITIES])[uni]
     work_lat[stu], work_lon[stu] = geo.offset(u_lat, u_lon, 300.0, rng)
+    tour = np.flatnonzero(group == "tourist")
     other = rng.integers(0, len(geo.ATTRACTIONS), len(tour))
-    work_lat[tour], work_lon[tour] = a_lat[other], a_lon[other]
+    work_lat[tour] = np.array([a[1] for a in geo.ATTRACTIONS])[other]
+    work_lon[tour] = np.array([a[2] for a in geo.ATTRACTIONS])[other]
+    vn = np.flatnonzero(group == "venue_neighbour")
     vn_out = vn[rng.random(len(vn)) < 0.5]
     work_lat[vn_out], work_lon[vn_out] = geo.urban_points(len(vn_out), rng, spread_m=4000.0)
+    part = np.flatnonzero(group == "participant")
     venue = places.venue_compound[places.org_venue[trees.org]] - ordinary
     work_lat[part], work_lon[part] = places.venue_lat[venue], places.venue_lon[venue]
-    # presence
+
+
+def _presence(
+    group: np.ndarray, days: int, trees: Trees, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """First day in the city and the day of leaving (exclusive) of each person."""
+    n = len(group)
     arrive = np.zeros(n, dtype=int)
     leave = np.full(n, days)
+    mig = np.flatnonzero(group == "migrant_worker")
     newcomer = rng.random(len(mig)) < 0.2
     arrive[mig] = np.where(
         newcomer, rng.integers(0, max(1, days - 10), len(mig)), -rng.integers(30, 400, len(mig))
     )
+    stu = np.flatnonzero(group == "student")
     arrive[stu] = -rng.integers(30, 200, len(stu))
+    tour = np.flatnonzero(group == "tourist")
     arrive[tour] = rng.integers(0, days, len(tour))
     leave[tour] = np.minimum(days, arrive[tour] + rng.integers(1, 7, len(tour)))
+    part = np.flatnonzero(group == "participant")
     arrive[part] = trees.arrive_day
     quit_ = part[(rng.random(len(part)) < 0.05) & (trees.parent >= 0)]
     leave[quit_] = np.minimum(days, np.maximum(arrive[quit_], 0) + rng.integers(10, 40, len(quit_)))
-    renter = np.zeros(n, dtype=bool)
-    renter[res] = rng.random(len(res)) < pc_.renter_share
+    return arrive, leave
+
+
+def _renters(group: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """Who holds a rental registration: some residents, most migrant workers."""
+    renter = np.zeros(len(group), dtype=bool)
+    res = np.flatnonzero(group == "resident")
+    renter[res] = rng.random(len(res)) < share
+    mig = np.flatnonzero(group == "migrant_worker")
     renter[mig] = rng.random(len(mig)) < 0.6
+    return renter
+
+
+def build_population(
+    cfg: SimConfig, trees: Trees, places: Places, dens: Dens, rng: np.random.Generator
+) -> tuple[Population, Homes, np.ndarray]:
+    """Everyone in the city, shuffled: the population, homes and participant -> person index."""
+    group = _census(cfg, trees, places)
+    who = _identities(cfg, group, trees, rng)
+    where, uni = _homes(group, places, dens, rng)
+    _workplaces(where, group, trees, places, rng, uni=uni)
+    arrive, leave = _presence(group, cfg.days, trees, rng)
+    renter = _renters(group, cfg.population.renter_share, rng)
+    n = len(group)
     perm = rng.permutation(n)
+    imei, imei_next, change_s = handsets(n, cfg.days, cfg.population.handset_change_share, rng)
     pop = Population(
-        id_number=ids[perm],
-        name=names[perm],
-        sex=sex[perm],
-        birth_date=birth[perm],
-        province_code=province[perm],
-        phone=phones[perm],
-        home_lat=home_lat[perm],
-        home_lon=home_lon[perm],
-        work_lat=work_lat[perm],
-        work_lon=work_lon[perm],
+        id_number=who.ids[perm],
+        name=who.names[perm],
+        sex=who.sex[perm],
+        birth_date=who.birth[perm],
+        province_code=who.province[perm],
+        phone=who.phones[perm],
+        home_lat=where.home_lat[perm],
+        home_lon=where.home_lon[perm],
+        work_lat=where.work_lat[perm],
+        work_lon=where.work_lon[perm],
         group=group[perm],
         arrive_day=arrive[perm],
         leave_day=leave[perm],
+        imei=imei,
+        imei_next=imei_next,
+        imei_change_s=change_s,
     )
-    homes = Homes(compound=compound[perm], address=address[perm], renter=renter[perm])
-    where = np.empty(n, dtype=int)
-    where[perm] = np.arange(n)
-    return pop, homes, where[part]
+    homes = Homes(
+        compound=where.compound[perm],
+        address=where.address[perm],
+        renter=renter[perm],
+        work_venue=where.work_venue[perm],
+    )
+    index = np.empty(n, dtype=int)
+    index[perm] = np.arange(n)
+    return pop, homes, index[np.flatnonzero(group == "participant")]

@@ -1,9 +1,10 @@
 """Registers about everyone: real-name phone subscriptions (``phones``) and rentals (``rentals``).
 
-Every person holds one real-name mobile. Rental registrations exist for renting
-residents, most migrant workers, organisers' own flats (half of them) and the
-dens: one member (the first to arrive) registered as the only tenant of the
-whole den; unregistered dens have none.
+Every person holds one real-name mobile, used in one handset
+(``Population.imei``). Rental registrations exist for renting residents, most
+migrant workers, organisers' own flats (half of them) and the dens: one member
+(the first to arrive) registered as the only tenant of the whole den;
+unregistered dens have none.
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ CARRIERS = {
 
 
 def phones_table(cfg: SimConfig, pop: Population, rng: np.random.Generator) -> pa.Table:
-    """One real-name subscription per person, activated before they came (or soon after)."""
+    """One real-name subscription per person, activated before they came (or soon after).
+
+    ``imei`` is the handset the person uses at the start of the window, the one
+    their everyday calls show until the few who change handset do so.
+    """
     n = len(pop)
     day = np.minimum(pop.arrive_day, 0) - rng.integers(30, 365 * 12, n)
     ts = np.datetime64(cfg.start, "s") + (
         day * 86_400 + rng.integers(8 * 3600, 21 * 3600, n)
     ).astype("timedelta64[s]")
-    imei = np.char.mod("86%013d", rng.integers(0, 10**13, n))
     return pa.table(
         {
             "phone": pop.phone,
@@ -42,7 +46,7 @@ def phones_table(cfg: SimConfig, pop: Population, rng: np.random.Generator) -> p
             "activated_at": iso_local(ts),
             "name": pop.name,
             "carrier": [CARRIERS.get(p[:2], "中国移动") for p in pop.phone],
-            "imei": imei.astype(object),
+            "imei": np.char.mod("%015d", pop.imei).astype(object),
         }
     )
 

@@ -3,6 +3,8 @@
 * Before a recruit travels, the recruiter phones them 1-4 times over the 20 days
   before arrival (``never_called_share`` were invited face to face at home), and
   some call back. Once in the city, members phone their upline and downline.
+  Calls carry the caller's handset and, while in the city, the home cell, like
+  everyone's everyday calls.
 * Entry fees are bought in shares of the "1040" scheme: k x 3,800 yuan, or the
   full 21 shares for 69,800. The recruit pays the recruiter 2-10 days after
   arriving (after the first lectures). The recruiter keeps 15% and passes the
@@ -19,8 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pac
 
 from tianluo.simulate.config import SimConfig
+from tianluo.simulate.finance.chatter import cell_ids
 from tianluo.simulate.population import Population
 from tianluo.simulate.pyramid import Trees
 from tianluo.simulate.timefmt import iso_local
@@ -194,11 +198,27 @@ def _calls(
     sec = rng.integers(8 * 3600, 23 * 3600, len(day))
     duration = np.where(rng.random(len(day)) < 0.1, 0, rng.integers(30, 1200, len(day)))
     order = np.lexsort((sec, day))
+    day, sec = day[order], sec[order]
+    a_p, b_p = pidx[caller[order]], pidx[callee[order]]
+    moment = day.astype(np.int64) * 86_400 + sec
     return pa.table(
         {
-            "caller": pop.phone[pidx[caller[order]]],
-            "callee": pop.phone[pidx[callee[order]]],
-            "ts": _ts(cfg, day[order], sec[order]),
+            "caller": pop.phone[a_p],
+            "callee": pop.phone[b_p],
+            "ts": _ts(cfg, day, sec),
             "duration_s": duration[order],
+            "caller_cell": _home_cell(pop, a_p, day),
+            "callee_cell": _home_cell(pop, b_p, day),
+            "caller_imei": np.char.mod(
+                "%015d",
+                np.where(moment >= pop.imei_change_s[a_p], pop.imei_next[a_p], pop.imei[a_p]),
+            ).astype(object),
         }
     )
+
+
+def _home_cell(pop: Population, person: np.ndarray, day: np.ndarray) -> pa.Array:
+    """The cell of each person's home while they are in the city (null before they came)."""
+    here = (pop.arrive_day[person] <= day) & (day < pop.leave_day[person])
+    cells = cell_ids(pop.home_lat[person], pop.home_lon[person])
+    return pac.if_else(pa.array(here), cells, pa.scalar(None, pa.string()))

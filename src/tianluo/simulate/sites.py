@@ -6,12 +6,15 @@ few ordinary compounds; most venues; the dens already known; stations
 the faces are missed); a logged pass names the person (identity number and
 name) with probability ``gate_identified``, otherwise it carries at most a
 phone (a Wi-Fi probe) or nothing. Den mates leave together before a lecture.
+Venue gates see participants on lecture days and, more often, ordinary
+visitors (``visitors.py``): participants are a third to a half of the people
+who pass a venue gate over the window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +26,9 @@ from tianluo.simulate.movement import Schedule
 from tianluo.simulate.places import Places
 from tianluo.simulate.population import Homes, Population
 from tianluo.simulate.timefmt import iso_local
+from tianluo.simulate.visitors import Visits
+
+_Passes = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # who, site, second, inward
 
 
 @dataclass
@@ -120,21 +126,32 @@ def access_chunks(
     start: np.datetime64,
     days: int,
     cfg: PyramidConfig,
+    visits: Visits | None = None,
 ) -> Iterator[pa.Table]:
-    """Gate passes, one table per day: out and in at watched compounds, in and out at venues."""
+    """Gate passes, one table per day: out and in at watched compounds, in and out at venues.
+
+    At venues, participants on their lecture days and the ordinary ``visits``
+    (staff, neighbours, nearby workers, other courses, one-off events) pass alike.
+    """
     site_of_compound = np.full(max(homes.compound.max() + 2, 1), "", dtype=object)
     for c, sid in sites.compound_site.items():
         site_of_compound[c] = sid
     at_gate = np.flatnonzero((homes.compound >= 0) & (site_of_compound[homes.compound] != ""))
-    site_of_venue = np.full(int(person_venue.max()) + 2, "", dtype=object)
+    top = max(int(person_venue.max()), max(sites.venue_site, default=0))
+    if visits is not None and len(visits.venue):
+        top = max(top, int(visits.venue.max()))
+    site_of_venue = np.full(top + 2, "", dtype=object)
     for v, sid in sites.venue_site.items():
         site_of_venue[v] = sid
     goers = np.flatnonzero((person_venue >= 0) & (site_of_venue[person_venue] != ""))
+    if visits is not None:  # only visits of watched venues leave passes
+        watched = site_of_venue[visits.venue] != ""
+        visits = Visits(*(getattr(visits, f.name)[watched] for f in fields(Visits)))
     weekday0 = int((start.astype("datetime64[D]").astype(np.int64) + 3) % 7)
     counter = 0
     for day in range(days):
         weekday = (weekday0 + day) % 7
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        parts: list[_Passes] = []
         home = at_gate[(pop.arrive_day[at_gate] <= day) & (day < pop.leave_day[at_gate])]
         lecture = ((sched.weekdays[home] >> weekday) & 1 == 1) & (pop.group[home] == "participant")
         # den mates leave together 45 minutes before the lecture; others between 7 and 10
@@ -173,6 +190,8 @@ def access_chunks(
                 np.zeros(len(go), dtype=bool),
             )
         )
+        if visits is not None:
+            parts.extend(_visitor_passes(pop, visits, site_of_venue, rng, day=day, weekday=weekday))
         who = np.concatenate([p[0] for p in parts])
         site = np.concatenate([p[1] for p in parts])
         sec = np.concatenate([p[2] for p in parts])
@@ -197,3 +216,28 @@ def access_chunks(
             }
         )
         counter += k
+
+
+def _visitor_passes(
+    pop: Population,
+    visits: Visits,
+    site_of_venue: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    day: int,
+    weekday: int,
+) -> list[_Passes]:
+    """The ordinary visitors' passes in and out of venue gates on one day."""
+    p = visits.person
+    today = np.where(visits.day >= 0, visits.day == day, (visits.weekdays >> weekday) & 1 == 1)
+    today &= (pop.arrive_day[p] <= day) & (day < pop.leave_day[p])
+    today &= rng.random(len(p)) < visits.show
+    k = np.flatnonzero(today)
+    jitter = (visits.jitter_s[k] * rng.uniform(-1.0, 1.0, len(k))).astype(np.int64)
+    in_s = np.clip(visits.in_s[k] + jitter, 0, 86_000)
+    out_s = np.minimum(in_s + visits.stay_s[k] * rng.uniform(0.9, 1.1, len(k)), 86_399)
+    site = site_of_venue[visits.venue[k]]
+    return [
+        (p[k], site, in_s.astype(np.int64), np.ones(len(k), dtype=bool)),
+        (p[k], site, out_s.astype(np.int64), np.zeros(len(k), dtype=bool)),
+    ]

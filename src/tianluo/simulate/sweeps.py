@@ -43,8 +43,12 @@ def sweep(
     dens: Dens,
     places: Places,
     lecture_mask: np.ndarray,
+    case_offset: int = 0,
 ) -> pa.Table:
-    """Seizure records of every sweep; shortens ``pop.leave_day`` of those taken away."""
+    """Seizure records of every sweep; shortens ``pop.leave_day`` of those taken away.
+
+    Case numbers of the year count on from ``case_offset`` earlier sweeps of that year.
+    """
     days = cfg.days
     weekday0 = int((np.datetime64(cfg.start, "D").astype(np.int64) + 3) % 7)
     rows: list[dict[str, object]] = []
@@ -54,7 +58,7 @@ def sweep(
     is_neighbour = pop.group == "venue_neighbour"
     for s in range(cfg.pyramid.sweeps):
         day = int(days * (s + 1) / (cfg.pyramid.sweeps + 1))
-        case = f"南公传清〔{cfg.start.year}〕{s + 1:03d}号"
+        case = f"南公传清〔{cfg.start.year}〕{case_offset + s + 1:03d}号"
         weight = np.where(dens.known, 2.0, 1.0)
         raided = rng.choice(
             len(dens),

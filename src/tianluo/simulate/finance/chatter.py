@@ -67,7 +67,11 @@ def cell_ids(lat: np.ndarray, lon: np.ndarray) -> pa.Array:
 
 
 def handsets(people: People, clock: Clock, rng: np.random.Generator, p: FinanceParams) -> Handsets:
-    """One handset per person, a second one for the few who change it during the window."""
+    """One handset per person, a second one for the few who change it during the window.
+
+    A Population with handsets (``imei``, ``imei_next``, ``imei_change_s``) decides
+    both; otherwise they are drawn here at ``p.device_change_share``.
+    """
     n = len(people)
     both = imeis(2 * n, rng)
     if people.imei is not None:  # keep the handsets the city registered in ``phones``
@@ -83,7 +87,14 @@ def handsets(people: People, clock: Clock, rng: np.random.Generator, p: FinanceP
             pa.array([None], pa.string()),
         ]
     )
-    return Handsets(both[:n], np.where(change, both[n:], both[:n]), change_at, cells)
+    second = np.where(change, both[n:], both[:n])
+    if people.imei_next is not None and people.imei_change_s is not None:
+        # the city decided who changes handset, and when: calls agree with ``phones``
+        second = people.imei_next
+        moved = people.imei_next != both[:n]
+        change_s = np.minimum(people.imei_change_s, clock.days * DAY)
+        change_at = np.where(moved, clock.origin + change_s, np.iinfo(np.int64).max)
+    return Handsets(both[:n], second, change_at, cells)
 
 
 def _chunk_events(

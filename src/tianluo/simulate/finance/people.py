@@ -54,6 +54,8 @@ class People:
     first_day: np.ndarray  # first day present in the window (0-based)
     last_day: np.ndarray  # exclusive; first_day == last_day means never present
     imei: np.ndarray | None = None  # the handset in ``phones``, when the Population has one
+    imei_next: np.ndarray | None = None  # the handset after a change (``imei`` if none)
+    imei_change_s: np.ndarray | None = None  # second of the window of the change
 
     @classmethod
     def from_population(cls, pop: PopulationLike, start: dt.date, days: int) -> People:
@@ -76,6 +78,8 @@ class People:
             first_day=first,
             last_day=np.maximum(first, last),
             imei=_imeis(getattr(pop, "imei", None)),
+            imei_next=_imeis(getattr(pop, "imei_next", None)),
+            imei_change_s=_seconds(getattr(pop, "imei_change_s", None)),
         )
 
     def __len__(self) -> int:
@@ -102,4 +106,14 @@ def _imeis(raw: object) -> np.ndarray | None:
     """The Population's handsets as int64 IMEIs, if it has them (text of 15 digits)."""
     if raw is None:
         return None
-    return np.asarray(np.asarray(raw, dtype=str).astype(np.int64))
+    arr = np.asarray(raw)
+    if arr.dtype.kind in "iu":
+        return arr.astype(np.int64)
+    return np.asarray(arr.astype(str).astype(np.int64))
+
+
+def _seconds(raw: object) -> np.ndarray | None:
+    """Seconds of the window (int64), if the Population has them."""
+    if raw is None:
+        return None
+    return np.asarray(raw, dtype=np.int64)
