@@ -22,6 +22,7 @@ import pyarrow as pa
 from tianluo.simulate import finance
 from tianluo.simulate.config import SimConfig
 from tianluo.simulate.dens import Dens, build_dens
+from tianluo.simulate.finance.wires import write_alone
 from tianluo.simulate.movement import ping_chunks, schedules
 from tianluo.simulate.places import Places, build_places
 from tianluo.simulate.population import Homes, Population, build_population
@@ -174,8 +175,6 @@ def simulate_city(
             "rentals", rentals_table(cfg, pop, homes, trees, records, pidx=pidx, dens=dens)
         )
         money = recruit(cfg, pop, trees, pidx, streams["money"])
-        writer.write("accounts", money.accounts)
-        writer.write("transactions", money.transactions)
         writer.write("calls", money.calls)
         tips, tip_truth = tips_table(
             cfg, pop, homes, dens, streams["tips"], pidx=pidx, compound_names=places.compound_name
@@ -183,7 +182,11 @@ def simulate_city(
         writer.write("reports", tips)
         finance_summary = None
         if cfg.finance and simulate_finance is not None:
-            finance_summary = simulate_finance(pop, cfg, streams["finance"], writer)
+            finance_summary = simulate_finance(
+                pop, cfg, streams["finance"], writer, wires=money.wires
+            )
+        else:  # the participants' cards and transfers on their own
+            write_alone(pop, streams["money"], writer, money.wires, start=cfg.start, days=cfg.days)
         sched = schedules(pop, lecture_mask, morning)
         person_venue = np.full(len(pop), -1)
         person_venue[pidx] = places.org_venue[trees.org]
@@ -217,7 +220,7 @@ def simulate_city(
             cfg, pop, trees, dens, pidx=pidx, funds=money.funds
         ).items():
             writer.write_truth(name, table)
-        writer.write_truth("fees", money.fees)
+        writer.write_truth("fees", money.fees())
         writer.write_truth("tips", tip_truth)
         writer.write_truth("venue_visitors", visits.truth(pop, sites.venue_site))
     return SimulationSummary(

@@ -4,7 +4,8 @@ Every person holds one real-name mobile, used in one handset
 (``Population.imei``). Rental registrations exist for renting residents, most
 migrant workers, organisers' own flats (half of them) and the dens: one member
 (the first to arrive) registered as the only tenant of the whole den;
-unregistered dens have none.
+unregistered dens have none. Records are numbered in one shuffled order, so a
+record id says nothing of who the tenant is.
 """
 
 from __future__ import annotations
@@ -83,9 +84,9 @@ def rentals_table(
     )
     landlord = rng.integers(0, len(pop), n)
     local = pop.province_code[landlord] == "45"
-    return pa.table(
+    table = pa.table(
         {
-            "record_id": [f"RT{k + 1:08d}" for k in range(n)],
+            "record_id": pa.nulls(n, pa.string()),
             "tenant_id_number": pop.id_number[tenant],
             "tenant_name": pop.name[tenant],
             "address": address,
@@ -99,3 +100,6 @@ def rentals_table(
             ),
         }
     )
+    # registers number records as they come in, not renters first and dens last
+    table = table.take(pa.array(rng.permutation(n)))
+    return table.set_column(0, "record_id", pa.array([f"RT{k + 1:08d}" for k in range(n)]))

@@ -11,8 +11,13 @@
   rest up within two days; each further upline keeps 10%; the organiser keeps
   the rest. Full entries get 19,000 yuan back from the organiser a month later.
   ``cash_fee_share`` of fees are paid in cash and leave no transfer.
-* Participants hold their own bank accounts (ids ``PY...``); only transfers up
-  to the end of the window are in the feed.
+* The money moves between the participants' own ordinary bank cards: the
+  transfers are planned here (``Wires``) and written by the finance part among
+  everyone's transfers between people (same card numbering, ``TX...`` ids,
+  channel ``mobile``, memo ``转账``), or, without it, by
+  ``finance.wires.write_alone``. Only transfers inside the window are in the
+  feed (as for everyone); a fee paid before it has no ``txn_id`` in the truth.
+* Calls before the window are left out, as everyone's are.
 """
 
 from __future__ import annotations
@@ -25,32 +30,31 @@ import pyarrow.compute as pac
 
 from tianluo.simulate.config import SimConfig
 from tianluo.simulate.finance.chatter import cell_ids
+from tianluo.simulate.finance.wires import Wires
 from tianluo.simulate.population import Population
 from tianluo.simulate.pyramid import Trees
 from tianluo.simulate.timefmt import iso_local
 
-BANKS = (
-    "中国工商银行",
-    "中国农业银行",
-    "中国建设银行",
-    "中国银行",
-    "中国邮政储蓄银行",
-    "农村信用合作社",
-    "交通银行",
-)
-MEMOS = ("", "", "", "还款", "货款", "份额", "借款", "生活费")
-CHANNELS = ("mobile_banking", "mobile_banking", "mobile_banking", "counter", "atm")
-
 
 @dataclass
 class Recruitment:
-    """Tables for the feed and the truth of every fee."""
+    """The planned transfers, the calls for the feed and the truth of every fee."""
 
-    accounts: pa.Table
-    transactions: pa.Table
+    wires: Wires  # fees, commissions and refunds between participants, in the window
     calls: pa.Table
-    fees: pa.Table  # truth: one row per entry fee, cash ones included
+    fee_rows: pa.Table  # truth: one row per entry fee, cash ones included (no txn_id yet)
+    fee_wire: np.ndarray  # per fee: index of its transfer in ``wires``, -1 if none in the feed
     funds: np.ndarray  # per organisation: fees collected by the end of the window
+
+    def fees(self) -> pa.Table:
+        """The fee truth with the ``txn_id`` each wired fee got when it was written."""
+        ids = self.wires.txn_id
+        if ids is None:
+            raise RuntimeError("the wires have not been written yet")
+        txn = np.where(
+            self.fee_wire >= 0, ids[np.maximum(self.fee_wire, 0)] if len(ids) else "", ""
+        )
+        return self.fee_rows.append_column("txn_id", pa.array(txn.astype(object), pa.string()))
 
 
 def _ts(cfg: SimConfig, day: np.ndarray, sec: np.ndarray) -> pa.Array:
@@ -63,26 +67,8 @@ def _ts(cfg: SimConfig, day: np.ndarray, sec: np.ndarray) -> pa.Array:
 def recruit(
     cfg: SimConfig, pop: Population, trees: Trees, pidx: np.ndarray, rng: np.random.Generator
 ) -> Recruitment:
-    """Accounts, transfers, calls and the fee truth of all planted organisations."""
+    """Planned transfers, calls and the fee truth of all planted organisations."""
     pc = cfg.pyramid
-    n = len(trees)
-    account = np.array([f"PY{k + 1:08d}" for k in range(n)], dtype=object)
-    opened_day = np.where(
-        rng.random(n) < 0.2,
-        trees.arrive_day + rng.integers(1, 4, n),
-        -rng.integers(365, 365 * 10, n),
-    )
-    accounts = pa.table(
-        {
-            "account_id": account,
-            "holder_id_number": pop.id_number[pidx],
-            "opened_at": _ts(cfg, opened_day, rng.integers(9 * 3600, 17 * 3600, n)),
-            "bank": np.array(BANKS, dtype=object)[rng.integers(0, len(BANKS), n)],
-            "holder_name": pop.name[pidx],
-            "kind": np.full(n, "debit", dtype=object),
-        }
-    )
-    # fees
     recruits = np.flatnonzero(trees.parent >= 0)
     shares = np.array(pc.entry_shares)[
         rng.choice(
@@ -96,20 +82,8 @@ def recruit(
     pay_sec = rng.integers(10 * 3600, 20 * 3600, len(recruits))
     cash = rng.random(len(recruits)) < pc.cash_fee_share
     paid = pay_day < cfg.days
-    t_from: list[int] = []
-    t_to: list[int] = []
-    t_amount: list[float] = []
-    t_day: list[int] = []
-    t_sec: list[int] = []
+    t: list[tuple[int, int, float, int, int]] = []  # payer, payee, yuan, day, second
     fee_txn: list[int] = []
-
-    def transfer(payer: int, payee: int, amount: float, day: int, sec: int) -> None:
-        t_from.append(payer)
-        t_to.append(payee)
-        t_amount.append(amount)
-        t_day.append(day)
-        t_sec.append(sec)
-
     for r, a, d, s, c, ok in zip(
         recruits.tolist(),
         amount.tolist(),
@@ -122,35 +96,34 @@ def recruit(
         if c or not ok:
             fee_txn.append(-1)
             continue
-        fee_txn.append(len(t_from))
+        fee_txn.append(len(t))
         payer, payee, kept, day, sec = r, int(trees.parent[r]), pc.recruiter_commission, d, s
-        transfer(payer, payee, a, day, sec)
+        t.append((payer, payee, a, day, sec))
         while trees.parent[payee] >= 0:  # pass the rest up the line
             up = int(trees.parent[payee])
             day += int(rng.integers(0, 3))
             sec = int(rng.integers(9 * 3600, 21 * 3600))
             if day >= cfg.days:
                 break
-            transfer(payee, up, round(a * (1 - kept), 2), day, sec)
+            t.append((payee, up, round(a * (1 - kept), 2), day, sec))
             payee, kept = up, kept + pc.upline_commission
         if round(a) == round(pc.full_entry_price) and d + 30 < cfg.days:
             top = int(np.flatnonzero((trees.org == trees.org[r]) & (trees.parent < 0))[0])
-            transfer(top, r, pc.full_entry_refund, d + 30, int(rng.integers(9 * 3600, 17 * 3600)))
-    m = len(t_from)
-    txn_id = np.array([f"PYT{k + 1:08d}" for k in range(m)], dtype=object)
-    transactions = pa.table(
-        {
-            "txn_id": txn_id,
-            "ts": _ts(cfg, np.array(t_day, dtype=np.int64), np.array(t_sec, dtype=np.int64)),
-            "from_account": account[np.array(t_from, dtype=int)],
-            "to_account": account[np.array(t_to, dtype=int)],
-            "amount": np.array(t_amount, dtype=float),
-            "channel": np.array(CHANNELS, dtype=object)[rng.integers(0, len(CHANNELS), m)],
-            "memo": np.array(MEMOS, dtype=object)[rng.integers(0, len(MEMOS), m)],
-        }
+            t.append((top, r, pc.full_entry_refund, d + 30, int(rng.integers(9 * 3600, 17 * 3600))))
+    cols = np.array(t, dtype=np.float64).reshape(-1, 5)
+    day = cols[:, 3].astype(np.int64)
+    inside = (day >= 0) & (day < cfg.days)  # the feed holds the window's transfers only
+    keep = np.flatnonzero(inside)
+    renumber = np.full(len(t) + 1, -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+    origin = int(np.datetime64(cfg.start, "s").astype(np.int64))
+    wires = Wires(
+        payer=pidx[cols[keep, 0].astype(np.int64)],
+        payee=pidx[cols[keep, 1].astype(np.int64)],
+        ts=origin + day[keep] * 86_400 + cols[keep, 4].astype(np.int64),
+        fen=np.round(cols[keep, 2] * 100).astype(np.int64),
     )
-    fee_txn_arr = np.array(fee_txn, dtype=int)
-    fees = pa.table(
+    fee_rows = pa.table(
         {
             "org_id": [f"ORG{o + 1:04d}" for o in trees.org[recruits]],
             "payer_id_number": pop.id_number[pidx[recruits]],
@@ -160,15 +133,13 @@ def recruit(
             "paid_day": pay_day,
             "cash": cash,
             "paid": paid,
-            "txn_id": np.where(
-                fee_txn_arr >= 0, txn_id[np.maximum(fee_txn_arr, 0)] if m else "", ""
-            ),
         }
     )
     funds = np.bincount(
         trees.org[recruits], weights=np.where(paid, amount, 0.0), minlength=trees.organisations
     )
-    return Recruitment(accounts, transactions, _calls(cfg, pop, trees, pidx, rng), fees, funds)
+    calls = _calls(cfg, pop, trees, pidx, rng)
+    return Recruitment(wires, calls, fee_rows, renumber[np.array(fee_txn, dtype=np.int64)], funds)
 
 
 def _calls(
@@ -195,6 +166,8 @@ def _calls(
     caller = np.concatenate([caller, a[ok]])
     callee = np.concatenate([callee, b[ok]])
     day = np.concatenate([day, d2[ok]])
+    window = (day >= 0) & (day < cfg.days)  # the feed holds the window's calls only
+    caller, callee, day = caller[window], callee[window], day[window]
     sec = rng.integers(8 * 3600, 23 * 3600, len(day))
     duration = np.where(rng.random(len(day)) < 0.1, 0, rng.integers(30, 1200, len(day)))
     order = np.lexsort((sec, day))

@@ -2,15 +2,17 @@
 
 Who has what:
 
-* most adults (not pyramid participants, whose ``PY`` accounts the pyramid
-  generator writes) have a card, some a second one, opened years ago;
+* most adults have a card, some a second one, opened years ago; pyramid
+  participants alike (``needs``: everyone who pays or receives a fee by
+  transfer has one), in the same numbering, so their cards look like anyone's;
 * employers (companies) pay salaries from a corporate account: one account
   paying many people at once, the fan-out that a naive mule rule flags;
 * merchants (shops, restaurants, supermarkets) receive payments from many
   unrelated people: the fan-in that a naive mule rule flags;
 * landlords collect rents, a few of them (letting agents) from many tenants;
-* migrant workers and students have a relative's account back home (remittances
-  and living allowances).
+* migrant workers, students and pyramid participants (all from other provinces)
+  have a relative's account back home (remittances, living allowances, family
+  transfers).
 """
 
 from __future__ import annotations
@@ -96,13 +98,17 @@ def relatives(
     return ids, names
 
 
-def open_ordinary(ctx: Ctx, companies: Company) -> Banking:
-    """Open everyday accounts and decide employers, merchants, landlords and relatives."""
+def open_ordinary(ctx: Ctx, companies: Company, needs: np.ndarray | None = None) -> Banking:
+    """Open everyday accounts and decide employers, merchants, landlords and relatives.
+
+    ``needs`` are persons who must hold a card (the payers and payees of planned wires).
+    """
     people, clock, book, rng, p = ctx.people, ctx.clock, ctx.book, ctx.rng, ctx.p
     n = len(people)
     origin = clock.origin
-    eligible = people.adult & (people.group != PARTICIPANT)
-    has = eligible & (rng.random(n) < p.account_share)
+    has = people.adult & (rng.random(n) < p.account_share)
+    if needs is not None:
+        has[needs] = True
     owners = np.flatnonzero(has)
     span = np.clip(people.age[owners] - 18, 0, 15) * YEAR
     opened = origin - 30 * DAY - (rng.random(len(owners)) * span).astype(np.int64)
@@ -165,7 +171,7 @@ def open_ordinary(ctx: Ctx, companies: Company) -> Banking:
     merchant_weight = _zipf_weights(n_m, rng, 1.5)
 
     landlord_of, rent = _rentals(people, has, bosses, rng, p)
-    far = np.flatnonzero(has & people.in_groups(("migrant_worker", "student")))
+    far = np.flatnonzero(has & people.in_groups(("migrant_worker", "student", PARTICIPANT)))
     home_account = np.full(n, -1, dtype=np.int64)
     if len(far):
         rel_id, rel_name = relatives(people, far, rng)

@@ -3,7 +3,7 @@
 Generators refer to an account or a number by its integer index in a book;
 text ids are built once and taken by index when rows are written.
 
-Account ids (never starting ``PY``, which the pyramid generator uses):
+Account ids (the pyramid participants' cards are made here too, see ``wires.py``):
 
 * personal cards: 19 digits, a real bank's card BIN + 13 scrambled digits;
 * company, merchant and payroll accounts: 18 digits starting with the bank's

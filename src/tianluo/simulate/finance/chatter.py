@@ -32,6 +32,8 @@ class Handsets:
     second: np.ndarray  # the new handset of those who change, else the same
     change_at: np.ndarray  # timestamp of the change (never for most)
     cells: pa.Array  # home cells, then work cells, then one null (numbers outside the city)
+    here_from: np.ndarray | None = None  # first second in the city (None: always here)
+    here_until: np.ndarray | None = None  # first second after leaving it
 
     def imei_text(
         self, caller: np.ndarray, ts: np.ndarray, fixed: np.ndarray | None = None
@@ -49,12 +51,17 @@ class Handsets:
         return pc.if_else(pa.array(imei >= 0), text, pa.scalar(None, pa.string()))
 
     def cell(self, person: np.ndarray, ts: np.ndarray, clock: Clock) -> pa.Array:
-        """The cell serving each person at each time: work in office hours on weekdays."""
+        """The cell serving each person at each time: work in office hours on weekdays;
+        none (null) while the person is not in the city, as for numbers outside it."""
         n = len(self.first)
         hour = (ts - clock.origin) % DAY // HOUR
         weekday = clock.weekday(clock.day_of(ts)) < 5
         at_work = weekday & (hour >= 9) & (hour < 18)
-        idx = np.where(person < n, np.where(at_work, n + person, person), 2 * n)
+        inside = person < n
+        if self.here_from is not None and self.here_until is not None:
+            p = np.where(inside, person, 0)
+            inside &= (ts >= self.here_from[p]) & (ts < self.here_until[p])
+        idx = np.where(inside, np.where(at_work, n + person, person), 2 * n)
         return self.cells.take(pa.array(idx))
 
 
@@ -94,14 +101,20 @@ def handsets(people: People, clock: Clock, rng: np.random.Generator, p: FinanceP
         moved = people.imei_next != both[:n]
         change_s = np.minimum(people.imei_change_s, clock.days * DAY)
         change_at = np.where(moved, clock.origin + change_s, np.iinfo(np.int64).max)
-    return Handsets(both[:n], second, change_at, cells)
+    here = (clock.origin + people.first_day * DAY, clock.origin + people.last_day * DAY)
+    return Handsets(both[:n], second, change_at, cells, *here)
 
 
 def _chunk_events(
-    people: People, lo: int, hi: int, rate: float, rng: np.random.Generator
+    people: People, lo: int, hi: int, rate: float, rng: np.random.Generator, *, away: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    start = np.maximum(people.first_day, lo)
-    span = np.clip(np.minimum(people.last_day, hi) - start, 0, None)
+    """(person, day) of events in days ``lo``-``hi``: while in the city and ``away`` days
+    before coming and after leaving (phones work elsewhere too)."""
+    came, left = people.first_day > 0, people.last_day < people.last_day.max()
+    first = np.where(came, people.first_day - away, people.first_day)
+    last = np.where(left & (people.present_days > 0), people.last_day + away, people.last_day)
+    start = np.maximum(first, lo)
+    span = np.clip(np.minimum(last, hi) - start, 0, None)
     k = rng.poisson(rate * span)
     person = np.repeat(np.arange(len(people)), k)
     day = start[person] + (rng.random(len(person)) * span[person]).astype(np.int64)
@@ -121,7 +134,7 @@ def everyday_calls(ctx: Ctx, contacts: Contacts, phones: Handsets) -> int:
     rows = 0
     for lo in range(0, clock.days, p.day_chunk):
         hi = min(clock.days, lo + p.day_chunk)
-        caller, day = _chunk_events(people, lo, hi, p.calls_per_day, rng)
+        caller, day = _chunk_events(people, lo, hi, p.calls_per_day, rng, away=p.away_call_days)
         callee = contacts.sample(caller, rng)
         ts = clock.moments(day, rng, "calls")
         incoming = (callee >= len(people)) & (rng.random(len(caller)) < 0.4)
@@ -150,7 +163,7 @@ def everyday_calls(ctx: Ctx, contacts: Contacts, phones: Handsets) -> int:
         )
         rows += len(caller)
 
-        sender, day = _chunk_events(people, lo, hi, p.sms_per_day, rng)
+        sender, day = _chunk_events(people, lo, hi, p.sms_per_day, rng, away=p.away_call_days)
         receiver = contacts.sample(sender, rng)
         text = pick(EVERYDAY_SMS, rng.integers(0, len(EVERYDAY_SMS), len(sender)))
         emit.messages(numbers, sender, receiver, clock.moments(day, rng, "messages"), text=text)

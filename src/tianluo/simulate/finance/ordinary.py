@@ -19,6 +19,7 @@ from tianluo.simulate.finance.context import Ctx
 from tianluo.simulate.finance.emit import const, pick
 from tianluo.simulate.finance.people import People
 from tianluo.simulate.finance.social import Contacts
+from tianluo.simulate.finance.wires import CHANNEL, MEMO, Wires, ids_of, time_order
 
 BANK_SERVICE = (
     "95588",
@@ -201,12 +202,17 @@ def rents_and_allowances(ctx: Ctx, bank: Banking) -> int:
     return rows
 
 
-def daily_spending(ctx: Ctx, bank: Banking, contacts: Contacts) -> int:
-    """Shopping at merchants, transfers and red packets to acquaintances, cash withdrawals."""
+def daily_spending(ctx: Ctx, bank: Banking, contacts: Contacts, wires: Wires | None = None) -> int:
+    """Shopping at merchants, transfers and red packets to acquaintances, cash withdrawals.
+
+    Planned ``wires`` (the pyramid's fees) are written among the transfers between
+    people of their payer's batch, in one time order, and get their ``txn_id``.
+    """
     people, clock, book, emit, rng, p = ctx.people, ctx.clock, ctx.book, ctx.emit, ctx.rng, ctx.p
     rows = 0
     owners = np.flatnonzero(bank.primary >= 0)
-    n = len(people)
+    if wires is not None:
+        wires.txn_id = np.full(len(wires), "", dtype=object)
     for lo in range(0, len(owners), _BATCH):
         who = owners[lo : lo + _BATCH]
         person, day = _events(people, who, p.shopping_per_day, rng)
@@ -224,28 +230,7 @@ def daily_spending(ctx: Ctx, bank: Banking, contacts: Contacts) -> int:
         )
         rows += len(person)
 
-        person, day = _events(people, who, p.family_per_day, rng)
-        peer = contacts.sample(person, rng)
-        ok = peer < n
-        ok[ok] = bank.primary[peer[ok]] >= 0
-        person, day, peer = person[ok], day[ok], peer[ok]
-        packet = rng.random(len(person)) < 0.4
-        fen = np.where(
-            packet,
-            rng.choice([666, 888, 6600, 8800, 16800, 18800, 20000, 52000], len(person)),
-            (np.round(rng.lognormal(np.log(500), 0.9, len(person)) / 10) * 1000).astype(np.int64),
-        )
-        emit.transactions(
-            book,
-            bank.primary[person],
-            bank.primary[peer],
-            clock.moments(day, rng, "calls"),
-            np.maximum(fen, 100),
-            channel=const("mobile", len(person)),
-            memo=pick(["转账", "红包"], packet.astype(int)),
-        )
-        rows += len(person)
-
+        rows += _family(ctx, bank, contacts, who, wires)
         person, day = _events(people, who, p.atm_per_day, rng)
         fen = rng.integers(1, 31, len(person)) * 10_000
         acct = bank.primary[person]
@@ -261,6 +246,51 @@ def daily_spending(ctx: Ctx, bank: Banking, contacts: Contacts) -> int:
         rows += len(person)
     rows += _settlements(ctx, bank)
     return rows
+
+
+def _family(
+    ctx: Ctx, bank: Banking, contacts: Contacts, who: np.ndarray, wires: Wires | None
+) -> int:
+    """Transfers and red packets to acquaintances (relatives elsewhere: their account back
+    home), with the planned wires of payers among ``who``, written in time order."""
+    people, clock, book, emit, rng, p = ctx.people, ctx.clock, ctx.book, ctx.emit, ctx.rng, ctx.p
+    n = len(people)
+    person, day = _events(people, who, p.family_per_day, rng)
+    peer = contacts.sample(person, rng)
+    inside = peer < n
+    to = np.where(inside, bank.primary[np.where(inside, peer, 0)], bank.home_account[person])
+    ok = to >= 0
+    person, day, to = person[ok], day[ok], to[ok]
+    packet = rng.random(len(person)) < 0.4
+    fen = np.where(
+        packet,
+        rng.choice([666, 888, 6600, 8800, 16800, 18800, 20000, 52000], len(person)),
+        (np.round(rng.lognormal(np.log(500), 0.9, len(person)) / 10) * 1000).astype(np.int64),
+    )
+    frm, ts, memo = bank.primary[person], clock.moments(day, rng, "calls"), packet
+    back = ~inside[ok] & (rng.random(len(person)) < 0.3)  # relatives send money too
+    frm, to = np.where(back, to, frm), np.where(back, frm, to)
+    mine = np.empty(0, dtype=np.int64)
+    if wires is not None:
+        mine = np.flatnonzero(np.isin(wires.payer, who))
+        frm = np.concatenate([frm, bank.primary[wires.payer[mine]]])
+        to = np.concatenate([to, bank.primary[wires.payee[mine]]])
+        ts = np.concatenate([ts, wires.ts[mine]])
+        fen = np.concatenate([fen, wires.fen[mine]])
+        memo = np.concatenate([memo, np.zeros(len(mine), dtype=bool)])
+    order, rank = time_order(ts)
+    serial = emit.transactions(
+        book,
+        frm[order],
+        to[order],
+        ts[order],
+        np.maximum(fen[order], 100),
+        channel=const(CHANNEL, len(order)),
+        memo=pick([MEMO, "红包"], memo[order].astype(int)),
+    )
+    if wires is not None and wires.txn_id is not None:
+        wires.txn_id[mine] = ids_of(serial[rank[len(person) :]])
+    return len(order)
 
 
 def _settlements(ctx: Ctx, bank: Banking) -> int:

@@ -32,6 +32,7 @@ class FinanceParams:
     answer_rate: float = 0.85
     callback_rate: float = 0.6  # a missed call between acquaintances is called back
     sms_per_day: float = 0.03
+    away_call_days: int = 14  # people keep calling this long before coming and after leaving
     device_change_share: float = 0.03  # ordinary people who change handset in the window
     day_chunk: int = 5  # days of calls generated and written at once
 

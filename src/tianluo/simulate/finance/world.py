@@ -27,6 +27,7 @@ from tianluo.simulate.finance.emit import Emitter, WriterLike
 from tianluo.simulate.finance.params import FinanceParams
 from tianluo.simulate.finance.people import People, PopulationLike
 from tianluo.simulate.finance.subscribers import Subscribers
+from tianluo.simulate.finance.wires import Wires
 
 
 class ConfigLike(Protocol):
@@ -75,9 +76,14 @@ def simulate_finance(
     rng: np.random.Generator,
     writer: WriterLike,
     params: FinanceParams | None = None,
+    *,
+    wires: Wires | None = None,
 ) -> FinanceSummary:
     """Generate accounts, transfers, calls, texts, fraud rings, mules, victims, reports,
     registries and their truth for the Population ``pop``, and write them with ``writer``.
+
+    ``wires`` (the pyramid's fees, planned by the city) are paid between the
+    payers' and payees' own ordinary cards; their ``txn_id`` is filled in.
     """
     p = params or FinanceParams()
     clock = Clock(cfg.start, cfg.days)
@@ -89,7 +95,7 @@ def simulate_finance(
 
     numbers.add_text(people.phone)  # number index i is person i
     service = numbers.add_text(np.array(ordinary.BANK_SERVICE, dtype=object))
-    bank = accounts.open_ordinary(ctx, companies)
+    bank = accounts.open_ordinary(ctx, companies, None if wires is None else wires.people)
     contacts = social.build_contacts(people, numbers, rng, p)
     handsets = chatter.handsets(people, clock, rng, p)
 
@@ -102,7 +108,7 @@ def simulate_finance(
 
     ordinary.payroll(ctx, bank, service)
     ordinary.rents_and_allowances(ctx, bank)
-    ordinary.daily_spending(ctx, bank, contacts)
+    ordinary.daily_spending(ctx, bank, contacts, wires)
     chatter.everyday_calls(ctx, contacts, handsets)
     pro = negatives.pro_lines(ctx, service, handsets, companies, subs)
     fraud_ops.flood(ctx, rings, handsets)
