@@ -6,9 +6,10 @@ import datetime as dt
 import random
 
 import duckdb
+import pyarrow as pa
 import pytest
 
-from tianluo.ingest.rules import id_number_sql
+from tianluo.ingest.rules import id_number_sql, install_functions
 from tianluo.model import idnumber
 from tianluo.model.idnumber import IdStatus
 
@@ -78,6 +79,7 @@ def test_sql_and_python_rules_agree_on_random_numbers() -> None:
     sql = id_number_sql("x")
     number_sql = sql["number"].replace("{v}", f"({sql['status']})")
     with duckdb.connect() as con:
+        install_functions(con)
         rows = con.execute(
             f"SELECT x, {sql['status']}, {number_sql} FROM (SELECT unnest($1) AS x)", [samples]
         ).fetchall()
@@ -85,3 +87,21 @@ def test_sql_and_python_rules_agree_on_random_numbers() -> None:
         parsed = idnumber.parse(raw)
         assert (status, number) == (parsed.status.value, parsed.number), raw
     assert {r[1] for r in rows} == {"valid", "invalid", "legacy"}
+
+
+def test_vectorised_statuses_agree_with_parse() -> None:
+    rng = random.Random(3)
+    samples: list[str | None] = [None, "", "ABC", "110101199013014471", "110101211001014478"]
+    for _ in range(3000):
+        born = dt.date(1920, 1, 1) + dt.timedelta(days=rng.randrange(35_000))
+        number = idnumber.make(f"{rng.randrange(110000, 659999):06d}", born, rng.randrange(1000))
+        kind = rng.randrange(4)
+        if kind == 1:
+            number = _mistype(number, rng)
+        elif kind == 2 and number[6:8] == "19":
+            number = idnumber.to_legacy(number)
+        elif kind == 3:
+            number = number[:17] + rng.choice("0123456789X")
+        samples.append(number)
+    got = idnumber.statuses(pa.array([idnumber.clean(s) for s in samples])).to_pylist()
+    assert got == [idnumber.parse(s).status.value for s in samples]

@@ -282,6 +282,7 @@ class _SourceLoader:
         validated = time.perf_counter()
         count_source(self.con, self.out, self.result)
         self.con.execute("DROP TABLE _skip")
+        self.result.seconds = round(time.perf_counter() - started, 3)
         log.info(
             "ingest %s: %d rows; hash pass %.2f s, validation %.2f s, counting %.2f s",
             self.spec.name,

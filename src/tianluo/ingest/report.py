@@ -25,6 +25,7 @@ class SourceReport:
     quarantine_already_loaded: int = 0
     fields_cleared: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def rows_quarantined(self) -> int:
@@ -80,6 +81,7 @@ class LoadReport:
                 quarantine_already_loaded=s.get("quarantine_already_loaded", 0),
                 fields_cleared=Counter(s["fields_cleared"]),
                 examples=s["examples"],
+                seconds=s.get("seconds", 0.0),
             )
             for s in data["sources"]
         ]
@@ -97,7 +99,8 @@ class LoadReport:
 def render(report: LoadReport, console: Console, examples: int = 3) -> None:
     """Print the load report as a table, with the first bad rows of each source."""
     table = Table(title=f"Load {report.load_id} from {Path(report.feed).name}")
-    for name in ("source", "read", "kept", "quarantined", "duplicates skipped", "fields cleared"):
+    names = ("source", "read", "kept", "quarantined", "duplicates skipped", "fields cleared", "s")
+    for name in names:
         table.add_column(name, justify="left" if name == "source" else "right")
     for s in report.sources:
         reasons = "\n".join(f"{n:,} {r}" for r, n in s.quarantined.most_common())
@@ -118,9 +121,17 @@ def render(report: LoadReport, console: Console, examples: int = 3) -> None:
             + (f"\n{reasons}" if reasons else ""),
             dups,
             cleared or "0",
+            f"{s.seconds:.1f}",
         )
     table.add_row(
-        "total", f"{report.rows_read:,}", f"{report.rows_kept:,}", "", "", "", style="bold"
+        "total",
+        f"{report.rows_read:,}",
+        f"{report.rows_kept:,}",
+        "",
+        "",
+        "",
+        f"{report.seconds:.1f}",
+        style="bold",
     )
     console.print(table)
     for s in report.sources:

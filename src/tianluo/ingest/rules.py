@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import pyarrow as pa
+from duckdb.func import PythonUDFType
 
 from tianluo.contract.sources import Column, Kind
+from tianluo.model import idnumber
 from tianluo.model.idnumber import CHECK_CHARS, WEIGHTS
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -96,30 +99,38 @@ def _birth(expr: str) -> str:
     )
 
 
+ID_STATUS_FUNCTION = "tianluo_id_status"
+
+
 def id_number_sql(x: str) -> dict[str, str]:
     """SQL for an identity number given its cleaned text ``x``: status, then the number.
 
     Valid 18-character numbers are kept; valid 15-digit legacy numbers are
     converted to 18; anything else is kept as cleaned text with status
     ``invalid`` (mistyped numbers are data, not errors); empty is ``missing``.
-    The ``number`` expression refers to the status as ``{v}``.
+    The status comes from ``tianluo.model.idnumber.statuses``, registered as a
+    vectorised function (``install_functions``); the ``number`` expression
+    refers to the status as ``{v}``.
     """
     legacy_body = f"(substr({x}, 1, 6) || '19' || substr({x}, 7, 9))"
-    is18 = (
-        f"(regexp_full_match({x}, '[0-9]{{17}}[0-9X]') AND {_birth(f'substr({x}, 7, 8)')} "
-        f"IS NOT NULL AND {check_char_sql(f'substr({x}, 1, 17)')} = substr({x}, 18, 1))"
-    )
-    century = "'19' || substr(" + x + ", 7, 6)"
-    is15 = f"(regexp_full_match({x}, '[0-9]{{15}}') AND {_birth(century)} IS NOT NULL)"
-    status = (
-        f"CASE WHEN {x} IS NULL THEN 'missing' WHEN {is18} THEN 'valid' "
-        f"WHEN {is15} THEN 'legacy' ELSE 'invalid' END"
-    )
+    status = f"coalesce({ID_STATUS_FUNCTION}({x}), 'missing')"
     number = (
         f"CASE WHEN {{v}} = 'legacy' THEN {legacy_body} || {check_char_sql(legacy_body)} "
         f"ELSE {x} END"
     )
     return {"number": number, "status": status}
+
+
+def install_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Register the vectorised Python rules the SQL uses (identity-number status)."""
+    con.create_function(
+        ID_STATUS_FUNCTION,
+        idnumber.statuses,
+        ["varchar"],
+        "varchar",
+        type=PythonUDFType.ARROW,
+        side_effects=False,
+    )
 
 
 def mobile_sql(text: str) -> str:

@@ -13,14 +13,23 @@ import duckdb
 import pyarrow as pa
 
 from tianluo.contract.sources import Kind, SourceSpec
-from tianluo.ingest.rules import ColumnRule, literal, quote, rule_for, sql_type
+from tianluo.ingest.rules import (
+    ColumnRule,
+    install_functions,
+    literal,
+    quote,
+    rule_for,
+    sql_type,
+)
 from tianluo.model.regions import region_table
 
 REGION_TABLE = "_regions_by_prefix"
 
 
 def install_region_lookup(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the GB/T 2260 lookup: 4-digit prefix -> province and city, 2-digit -> province."""
+    """Create the GB/T 2260 lookup (4-digit prefix -> province and city, 2-digit -> province)
+    and register the functions the rules use."""
+    install_functions(con)
     rows: dict[str, tuple[str, str | None]] = {}
     for region in region_table().values():
         if region.level == "province":
@@ -44,9 +53,10 @@ def _id_derivations(name: str, alias: str) -> tuple[list[str], list[str]]:
     n, s = f"v.{quote(name)}", f"v.{quote(name + '_status')}"
     ok = f"{s} IN ('valid', 'legacy')"
     p2, p4 = f"{alias}_p", f"{alias}_c"
+    # pure equality joins (a hash join); an extra condition would make it a nested loop
     joins = [
-        f"LEFT JOIN {REGION_TABLE} {p2} ON {ok} AND {p2}.prefix = substr({n}, 1, 2)",
-        f"LEFT JOIN {REGION_TABLE} {p4} ON {ok} AND {p4}.prefix = substr({n}, 1, 4)",
+        f"LEFT JOIN {REGION_TABLE} {p2} ON {p2}.prefix = CASE WHEN {ok} THEN substr({n}, 1, 2) END",
+        f"LEFT JOIN {REGION_TABLE} {p4} ON {p4}.prefix = CASE WHEN {ok} THEN substr({n}, 1, 4) END",
     ]
     items = [
         f"CASE WHEN {ok} THEN substr({n}, 1, 2) END AS {quote(name + '_province_code')}",

@@ -15,6 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
 WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -113,3 +118,76 @@ def to_legacy(number18: str) -> str:
     if number18[6:8] != "19":
         raise ValueError("only numbers of people born 1900-1999 have a legacy form")
     return number18[:6] + number18[8:17]
+
+
+def statuses(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The status (valid, legacy, invalid, missing) of many cleaned numbers at once.
+
+    The vectorised twin of ``parse`` for bulk loads: numpy over the bytes of
+    the candidates that have the right shape. Input values are upper-cased
+    text without spaces, or null.
+    """
+    if isinstance(values, pa.ChunkedArray):  # DuckDB hands its vectors over chunked
+        values = values.combine_chunks()
+    n = len(values)
+    out = np.full(n, IdStatus.INVALID.value, dtype=object)
+    text = values.cast(pa.string())
+    missing = np.asarray(pc.fill_null(pc.equal(pc.utf8_length(text), 0), True))
+    out[missing] = IdStatus.MISSING.value
+    today = dt.date.today()
+    for width, pattern, status in (
+        (18, "^[0-9]{17}[0-9X]$", IdStatus.VALID),
+        (15, "^[0-9]{15}$", IdStatus.LEGACY),
+    ):
+        shaped = np.asarray(pc.fill_null(pc.match_substring_regex(text, pattern), False))
+        if not shaped.any():
+            continue
+        rows = np.flatnonzero(shaped)
+        chars = _char_matrix(text.filter(pa.array(shaped)), width)
+        digits = chars[:, : min(width, 17)].astype(np.int64) - 48
+        if width == 18:
+            years, born = digits[:, 6:10] @ (1000, 100, 10, 1), digits[:, 10:14]
+            check = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)[
+                (digits @ np.array(WEIGHTS)) % 11
+            ]
+            ok = check == chars[:, 17]
+        else:
+            years, born = 1900 + digits[:, 6:8] @ (10, 1), digits[:, 8:12]
+            ok = np.ones(len(rows), dtype=bool)
+        months, days = born[:, 0:2] @ (10, 1), born[:, 2:4] @ (10, 1)
+        ok &= _real_dates(years, months, days, today)
+        out[rows[ok]] = status.value
+    return pa.array(out, pa.string())
+
+
+def _char_matrix(strings: pa.Array, width: int) -> npt.NDArray[np.uint8]:
+    """The bytes of equal-width ASCII strings as a (rows, width) matrix."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]].reshape(len(strings), width)
+
+
+def _real_dates(
+    years: npt.NDArray[np.int64],
+    months: npt.NDArray[np.int64],
+    days: npt.NDArray[np.int64],
+    today: dt.date,
+) -> npt.NDArray[np.bool_]:
+    """Whether each (year, month, day) is a real date from 1900-01-01 up to today."""
+    leap = ((years % 4 == 0) & (years % 100 != 0)) | (years % 400 == 0)
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[
+        np.clip(months, 0, 12)
+    ] + ((months == 2) & leap)
+    ordinal = years * 10000 + months * 100 + days
+    latest = today.year * 10000 + today.month * 100 + today.day
+    real: npt.NDArray[np.bool_] = (
+        (months >= 1)
+        & (months <= 12)
+        & (days >= 1)
+        & (days <= month_days)
+        & (years >= EARLIEST_BIRTH.year)
+        & (ordinal <= latest)
+    )
+    return real
