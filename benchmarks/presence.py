@@ -7,13 +7,16 @@ Target (the foundation issue): 100 million pings against 2,000 sites in under
 time per phase (the per-cell lookup, then the join and aggregation written to
 ``derived/presence_daily.parquet``), rows in and out, distinct grid cells, and the
 process's peak resident memory during the run (Linux: the high-water mark is reset
-first, so what was used before the run does not count).
+first, so what was used before the run does not count). The machine may be shared:
+the figures carry the load average before and after the run and the CPU seconds the
+process used, which other work on the machine inflates far less than wall time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -46,6 +49,15 @@ def _peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
 def _rows(files: list[Path]) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
@@ -58,12 +70,15 @@ def run(
 ) -> dict[str, Any]:
     """Time the presence query on DuckDB and return the figures (as JSON-ready values)."""
     peak_reset = _reset_peak_rss()
+    load_before = _load()
+    cpu_started = _cpu_seconds()
     started = time.perf_counter()
     with open_engine(workspace, "duckdb", settings=engine_settings) as engine:
         query = daily_presence(engine, settings)
         lookup_done = time.perf_counter()
         path = engine.write_parquet(query, workspace.derived_path("presence_daily"))
         finished = time.perf_counter()
+        cpu_seconds = _cpu_seconds() - cpu_started
         cells = engine.to_arrow(engine.backend.table("presence_cells").count().as_table())
     return {
         "benchmark": "presence",
@@ -77,6 +92,10 @@ def run(
         "seconds": round(finished - started, 2),
         "peak_rss_gib": round(_peak_rss_bytes() / GIB, 2),
         "peak_rss_is_for_this_run": peak_reset,
+        "cpu_seconds": round(cpu_seconds, 1),
+        "cores": os.cpu_count(),
+        "load_before": load_before,
+        "load_after": _load(),
     }
 
 

@@ -155,3 +155,61 @@ def test_duckdb_creates_missing_views_and_keeps_existing_ones(
 def test_table_names_are_checked(engine: Engine) -> None:
     with pytest.raises(ValueError, match="invalid table name"):
         engine.register('x"; DROP TABLE y; --', pd.DataFrame({"a": [1]}))
+
+
+def test_local_day_numbers_round_trip(engine: Engine, lake: LakeWriter) -> None:
+    # summer time in 1988, the UTC+8 shift at midnight, a day before 1970
+    instants = [
+        dt.datetime(1988, 6, 30, 15, 30, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, 15, 59, 59, tzinfo=dt.UTC),
+        dt.datetime(2024, 3, 1, 16, 0, tzinfo=dt.UTC),
+        dt.datetime(1900, 1, 2, 12, 0, tzinfo=dt.UTC),
+    ]
+    table = pa.table({"phone": ["a"] * 4, "ts": pa.array(instants, pa.timestamp("us", tz="UTC"))})
+    lake("pings", table)
+    pings = engine.source("pings")
+    number = engine.local_day_number(pings.ts)
+    query = pings.order_by("ts").select(
+        day=engine.local_day(pings.ts), number=number, back=engine.day_from_number(number)
+    )
+    out = engine.to_arrow(query).to_pylist()
+    days = [dt.date(1900, 1, 2), dt.date(1988, 7, 1), dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
+    epoch = dt.date(1970, 1, 1)
+    assert out == [{"day": d, "number": (d - epoch).days, "back": d} for d in days]
+
+
+def test_label_columns_read_and_write_as_text(engine: Engine, workspace: Workspace) -> None:
+    names = pa.array(["S-2", None, "S-1", "S-2"]).dictionary_encode()
+    labels = engine.register("labels", pa.table({"i": pa.array([0, 1, 2, 3]), "name": names}))
+    other = engine.register("numbers", pa.table({"i": pa.array([0, 2, 3, 4])}))
+    joined = other.left_join(labels, "i").select("i", "name").order_by("i")
+    assert labels.schema()["name"].is_string()
+    rows = engine.to_arrow(joined)
+    assert rows.schema.field("name").type == pa.string()
+    assert rows.to_pylist() == [
+        {"i": 0, "name": "S-2"},
+        {"i": 2, "name": "S-1"},
+        {"i": 3, "name": "S-2"},
+        {"i": 4, "name": None},
+    ]
+    written = pq.read_table(engine.write_parquet(joined, workspace.derived_path("labels")))
+    assert written.schema.field("name").type == pa.string()
+    assert sorted(written.to_pylist(), key=lambda r: r["i"]) == rows.to_pylist()
+
+
+def test_an_empty_label_column_is_text(engine: Engine) -> None:
+    empty = pa.array([], pa.string()).dictionary_encode()
+    labels = engine.register("nothing", pa.table({"i": pa.array([], pa.int64()), "name": empty}))
+    assert engine.to_arrow(labels).num_rows == 0
+    assert labels.schema()["name"].is_string()
+
+
+def test_duckdb_keeps_label_columns_as_enums(workspace: Workspace) -> None:
+    with open_engine(workspace) as engine:
+        names = pa.array(["S-1", "S-2"]).dictionary_encode()
+        engine.register("labels", pa.table({"i": pa.array([0, 1]), "name": names}))
+        raw = engine.backend.con  # type: ignore[attr-defined]
+        types = dict(
+            raw.execute("SELECT column_name, column_type FROM (DESCRIBE labels)").fetchall()
+        )
+        assert types["name"].startswith("ENUM(")

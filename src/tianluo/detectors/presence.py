@@ -13,6 +13,10 @@ for each cell numpy finds the nearest site of every kind from the cell's centre,
 comparing only with sites in neighbouring coarse blocks (see ``grid.nearest_sites``).
 That per-cell lookup goes back to the engine, which joins it to the pings and
 aggregates per person and day; no pings-by-sites product is ever formed.
+The one pass over the pings groups on a single integer (phone and day packed, see
+``phone_day_key``) and keeps per kind only the smallest packed (distance, site) key;
+owners, distances and site ids are attached to the per-day rows, not to the pings
+(docs/decisions/0002-engine-and-presence.md has the figures).
 
 The price is a bounded approximation: distances are measured from the centre of
 the ping's cell, which is at most half a cell diagonal from the ping (39.3 m at the
@@ -28,7 +32,9 @@ Distances are haversine on a sphere (``grid.EARTH_RADIUS_M``), rounded to the mi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +55,12 @@ InCity = Callable[[FloatArray, FloatArray], npt.NDArray[np.bool_]]
 
 SITE_SLOTS = 1 << 20
 """Room for site numbers in an encoded (distance, site) key: at most 1,048,576 sites."""
+
+DAY_SLOTS = 1 << 17
+"""Room for a day in an encoded (phone, day) key: 131,072 days."""
+
+DAY_BIAS = 1 << 16
+"""Days -65,536..65,535 from 1970 (1790-2149) fit; ingest keeps timestamps in 1900-2099."""
 
 MAX_EXACT = 1 << 53  # integers up to here survive a trip through a double (Spark's `/`)
 
@@ -95,53 +107,77 @@ def daily_presence(
         in_city = city_test
     grid = Grid(settings.cells_per_degree)
     pings = engine.source("pings")
-    located = pings.select(
-        "phone", day=engine.local_day(pings.ts), cell=grid.cell_of(pings.lat, pings.lon)
-    )
-    cells = engine.to_arrow(located.select("cell").distinct())["cell"].to_numpy()
+    cell = grid.cell_of(pings.lat, pings.lon)
+    cells = engine.to_arrow(pings.select(cell=cell).distinct())["cell"].to_numpy()
     sites = load_sites(engine)
     lookup = cell_lookup(grid, cells, sites, cap_m=settings.cap_m, in_city=in_city)
     cell_table = engine.register("presence_cells", lookup)
 
-    # per phone first (short keys, no join per ping), then per person: cheaper than
-    # joining every ping to its owner
+    # One pass over the pings, grouped on one integer (phone and day packed together);
+    # every other step works on the per-day rows, which are fewer than the pings.
+    located = pings.select(
+        phone_day=phone_day_key(pings.phone.cast("int64"), engine.local_day_number(pings.ts)),
+        cell=cell,
+    )
     joined = located.join(cell_table, "cell")
     keys = [f"key_{k}" for k in SITE_KINDS]
-    per_phone = joined.group_by(["phone", "day"]).aggregate(
+    per_phone = joined.group_by("phone_day").aggregate(
         pings=joined.count(),
         in_city=joined.in_city.any(),
         **{key: joined[key].min() for key in keys},
     )
+    per_phone = per_phone.mutate(
+        phone_number=per_phone.phone_day // DAY_SLOTS,
+        day_number=per_phone.phone_day % DAY_SLOTS - DAY_BIAS,
+    )
+    # then per person: a join per (phone, day) rather than per ping, and a second
+    # aggregation only for the few people with several phones
     owners = phone_owners(engine)
-    owners = owners.mutate(shared=owners.count().over(group_by=owners.person_key) > 1)
-    owned = per_phone.left_join(owners, per_phone.phone == owners.phone).select(
-        person_key=ibis.coalesce(owners.person_key, per_phone.phone),
-        day=per_phone.day,
+    owners = owners.select(
+        phone_number=owners.phone.cast("int64"),
+        person_key=owners.person_key,
+        shared=owners.count().over(group_by=owners.person_key) > 1,
+    )
+    owned = per_phone.left_join(owners, per_phone.phone_number == owners.phone_number).select(
+        person_key=ibis.coalesce(owners.person_key, per_phone.phone_number.cast("string")),
+        day_number=per_phone.day_number,
         pings=per_phone.pings,
         in_city=per_phone.in_city,
         **{key: per_phone[key] for key in keys},
         shared=owners.shared.fill_null(False),
     )
-    # only people with several phones need a second aggregation
     alone = owned.filter(~owned.shared).drop("shared")
     shared = owned.filter(owned.shared)
-    merged = shared.group_by(["person_key", "day"]).aggregate(
+    merged = shared.group_by(["person_key", "day_number"]).aggregate(
         pings=shared.pings.sum(),
         in_city=shared.in_city.any(),
         **{key: shared[key].min() for key in keys},
     )
     daily = alone.union(merged.select(*alone.columns))
+    # site numbers become distances and ids only now, on the final rows
+    daily = daily.mutate(
+        day=engine.day_from_number(daily.day_number),
+        **{
+            f"min_dist_{k}_m": (daily[f"key_{k}"] // SITE_SLOTS).cast("float64") / 1000
+            for k in SITE_KINDS
+        },
+        **{f"site_{k}": daily[f"key_{k}"] % SITE_SLOTS for k in SITE_KINDS},
+    )
     for kind in SITE_KINDS:
         names = engine.register(f"presence_sites_{kind}", sites.names(kind))
-        key = daily[f"key_{kind}"]
-        daily = daily.mutate(
-            **{
-                f"min_dist_{kind}_m": (key // SITE_SLOTS).cast("float64") / 1000,
-                f"site_{kind}": key % SITE_SLOTS,
-            }
-        )
         daily = daily.left_join(names, daily[f"site_{kind}"] == names[f"site_index_{kind}"])
     return daily.select(*presence_columns())
+
+
+def phone_day_key(phone: ir.IntegerValue, day_number: ir.IntegerValue) -> ir.IntegerValue:
+    """One integer for a phone (its 11 digits as a number) and a day (days since 1970).
+
+    ``phone * DAY_SLOTS + day_number + DAY_BIAS``: mobiles are below 2e10 (34.3 bits) and
+    days take 17 bits, so keys stay below 2^53 and survive any engine's double division;
+    ``// DAY_SLOTS`` and ``% DAY_SLOTS`` (a power of two, hence exact) unpack them.
+    """
+    key: ir.IntegerValue = phone * DAY_SLOTS + (day_number + DAY_BIAS)
+    return key
 
 
 def write_daily_presence(
@@ -167,12 +203,16 @@ class WatchedSites:
         return members.astype(np.int64)
 
     def names(self, kind: str) -> pa.Table:
-        """Site number to site id for one kind: ``site_index_<kind>``, ``nearest_<kind>``."""
+        """Site number to site id for one kind: ``site_index_<kind>``, ``nearest_<kind>``.
+
+        The ids are dictionary-encoded: a label column, which DuckDB joins and writes as
+        an ENUM (the write of the presence table takes a third less time).
+        """
         members = self.of_kind(kind)
         return pa.table(
             {
                 f"site_index_{kind}": pa.array(members, pa.int64()),
-                f"nearest_{kind}": pa.array(self.ids[members], pa.string()),
+                f"nearest_{kind}": pa.array(self.ids[members], pa.string()).dictionary_encode(),
             }
         )
 
@@ -212,16 +252,23 @@ def cell_lookup(
     if cap_m * 1000 * SITE_SLOTS >= MAX_EXACT:
         raise ValueError(f"cap_m={cap_m} is too large to encode exactly")
     lat, lon = grid.centres(cells)
-    columns: dict[str, pa.Array] = {
-        "cell": pa.array(cells, pa.int64()),
-        "in_city": pa.array(np.asarray(in_city(lat, lon), dtype=bool)),
-    }
-    for kind in SITE_KINDS:
+
+    def nearest_key(kind: str) -> pa.Array:
         members = sites.of_kind(kind)
         dist, nearest = nearest_sites(lat, lon, sites.lat[members], sites.lon[members], cap_m)
         found = nearest >= 0
         site = np.zeros(len(cells), np.int64)
         site[found] = members[nearest[found]]
         millimetres = np.round(np.where(found, dist, 0.0) * 1000).astype(np.int64)
-        columns[f"key_{kind}"] = pa.array(millimetres * SITE_SLOTS + site, pa.int64(), mask=~found)
+        return pa.array(millimetres * SITE_SLOTS + site, pa.int64(), mask=~found)
+
+    # numpy and GEOS release the GIL: the kinds (and the city test) run side by side
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        inside = pool.submit(in_city, lat, lon)
+        keys = list(pool.map(nearest_key, SITE_KINDS))
+    columns: dict[str, pa.Array] = {
+        "cell": pa.array(cells, pa.int64()),
+        "in_city": pa.array(np.asarray(inside.result(), dtype=bool)),
+    }
+    columns |= {f"key_{kind}": key for kind, key in zip(SITE_KINDS, keys, strict=True)}
     return pa.table(columns)

@@ -14,15 +14,26 @@ import tempfile
 from pathlib import Path
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 
-from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name
+from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name, decode_labels
 from tianluo.engine.settings import LOCAL_TIMEZONE, SparkSettings
 from tianluo.workspace import Workspace
 
 TIMEZONE_KEY = "spark.sql.session.timeZone"
+
+
+@ibis.udf.scalar.builtin(name="unix_date")  # type: ignore[untyped-decorator]
+def _unix_date(day: dt.date) -> dt.int32:
+    """Spark's days since 1970-01-01 of a date (declared for Ibis; never called in Python)."""
+
+
+@ibis.udf.scalar.builtin(name="date_from_unix_date")  # type: ignore[untyped-decorator]
+def _date_from_unix_date(days: dt.int32) -> dt.date:
+    """Spark's date ``days`` after 1970-01-01 (declared for Ibis; never called in Python)."""
 
 
 def spark_session(
@@ -87,6 +98,14 @@ class SparkEngine(Engine):
     def session(self) -> SparkSession:
         return self._session
 
+    def local_day_number(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        number: ir.IntegerValue = _unix_date(self.local_day(ts)).cast("int64")
+        return number
+
+    def day_from_number(self, days: ir.IntegerValue) -> ir.DateValue:
+        day: ir.DateValue = _date_from_unix_date(days.cast("int32"))
+        return day
+
     def _view(self, name: str, frame: DataFrame) -> ir.Table:
         view = f"{check_name(name)}_{self._tag}"
         frame.createOrReplaceTempView(view)
@@ -98,7 +117,7 @@ class SparkEngine(Engine):
         return self._view(name, self._session.read.option("mergeSchema", "true").parquet(*files))
 
     def register(self, name: str, data: Data) -> ir.Table:
-        table = as_arrow(data)
+        table = decode_labels(as_arrow(data))
         return self._view(name, self._session.createDataFrame(table))
 
     def read_parquet(self, path: Path, name: str) -> ir.Table:
