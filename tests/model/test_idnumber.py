@@ -64,18 +64,26 @@ def _mistype(number: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def test_sql_and_python_rules_agree_on_random_numbers() -> None:
-    rng = random.Random(7)
+def _random_numbers(seed: int, count: int) -> list[str]:
+    """Valid numbers, some mistyped, some in legacy form, some with a random check character."""
+    rng = random.Random(seed)
     samples: list[str] = []
-    for _ in range(600):
-        born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(25_000))
+    for _ in range(count):
+        born = dt.date(1920, 1, 1) + dt.timedelta(days=rng.randrange(35_000))
         number = idnumber.make(f"{rng.randrange(110000, 659999):06d}", born, rng.randrange(1000))
-        kind = rng.randrange(3)
+        kind = rng.randrange(4)
         if kind == 1:
             number = _mistype(number, rng)
         elif kind == 2 and number[6:8] == "19":
             number = idnumber.to_legacy(number)
+        elif kind == 3:
+            number = number[:17] + rng.choice("0123456789X")
         samples.append(number)
+    return samples
+
+
+def test_sql_and_python_rules_agree_on_random_numbers() -> None:
+    samples = _random_numbers(7, 600)
     sql = id_number_sql("x")
     number_sql = sql["number"].replace("{v}", f"({sql['status']})")
     with duckdb.connect() as con:
@@ -90,18 +98,7 @@ def test_sql_and_python_rules_agree_on_random_numbers() -> None:
 
 
 def test_vectorised_statuses_agree_with_parse() -> None:
-    rng = random.Random(3)
     samples: list[str | None] = [None, "", "ABC", "110101199013014471", "110101211001014478"]
-    for _ in range(3000):
-        born = dt.date(1920, 1, 1) + dt.timedelta(days=rng.randrange(35_000))
-        number = idnumber.make(f"{rng.randrange(110000, 659999):06d}", born, rng.randrange(1000))
-        kind = rng.randrange(4)
-        if kind == 1:
-            number = _mistype(number, rng)
-        elif kind == 2 and number[6:8] == "19":
-            number = idnumber.to_legacy(number)
-        elif kind == 3:
-            number = number[:17] + rng.choice("0123456789X")
-        samples.append(number)
+    samples += _random_numbers(3, 3000)
     got = idnumber.statuses(pa.array([idnumber.clean(s) for s in samples])).to_pylist()
     assert got == [idnumber.parse(s).status.value for s in samples]
