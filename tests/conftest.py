@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 LakeWriter = Callable[..., Path]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Ibis 12 calls DuckDB 1.5's deprecated fetch_arrow_table(); not ours to fix.
-    # (Belongs in pyproject's filterwarnings; kept here until the lead moves it.)
-    config.addinivalue_line(
-        "filterwarnings", "ignore:fetch_arrow_table\\(\\) is deprecated:DeprecationWarning"
-    )
-
-
 def write_lake(
     workspace: Workspace, source: str, table: pa.Table, *, load_id: str = "L0001", part: int = 0
 ) -> Path:
