@@ -32,7 +32,7 @@ from tianluo.ingest.quarantine import count_source, write_invalid_records
 from tianluo.ingest.readers import InvalidRecord, OpenedFile, header, open_file
 from tianluo.ingest.report import LoadReport, SourceReport
 from tianluo.ingest.rules import literal, quote
-from tianluo.ingest.validate import install_region_lookup, row_hash_sql, validation_sql
+from tianluo.ingest.validate import install_lookups, row_hash_sql, validation_sql
 from tianluo.settings import Settings
 from tianluo.workspace import Workspace
 
@@ -73,7 +73,7 @@ def load_feed(
     staging.mkdir(parents=True)
     try:
         with _connect(settings, staging) as con:
-            install_region_lookup(con)
+            install_lookups(con)
             for item in sources:
                 loader = _SourceLoader(
                     con,

@@ -91,14 +91,6 @@ def check_char_sql(first17: str) -> str:
     return f"substr({literal(CHECK_CHARS)}, (({terms}) % 11) + 1, 1)"
 
 
-def _birth(expr: str) -> str:
-    """SQL for a plausible birth date from an 8-digit string, NULL otherwise."""
-    return (
-        f"CASE WHEN try_strptime({expr}, '%Y%m%d')::DATE BETWEEN DATE '{EARLIEST}' "
-        f"AND current_date THEN try_strptime({expr}, '%Y%m%d')::DATE END"
-    )
-
-
 ID_STATUS_FUNCTION = "tianluo_id_status"
 
 

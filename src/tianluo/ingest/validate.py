@@ -26,7 +26,7 @@ from tianluo.model.regions import region_table
 REGION_TABLE = "_regions_by_prefix"
 
 
-def install_region_lookup(con: duckdb.DuckDBPyConnection) -> None:
+def install_lookups(con: duckdb.DuckDBPyConnection) -> None:
     """Create the GB/T 2260 lookup (4-digit prefix -> province and city, 2-digit -> province)
     and register the functions the rules use."""
     install_functions(con)
