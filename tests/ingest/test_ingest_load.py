@@ -311,3 +311,18 @@ def test_timestamps_of_other_shapes_are_refused(tmp_path: Path, ws: Workspace, t
     assert dict(load_feed(feed, ws).sources[0].quarantined) == {
         "ts: not an ISO 8601 timestamp in 1900-2099": 1
     }
+
+
+def test_zoned_parquet_timestamps_are_kept_as_instants(tmp_path: Path, ws: Workspace) -> None:
+    feed = tmp_path / "feed"
+    table = pa.table(
+        {
+            "phone": ["13800138000"],
+            "ts": pa.array([1772330400], pa.timestamp("s", tz="UTC")),
+            "lat": [22.8],
+            "lon": [108.3],
+        }
+    )
+    write_parquet(feed, "pings.parquet", table)
+    load_feed(feed, ws)
+    assert lake_rows(ws, "pings", "CAST(ts AS VARCHAR)") == [("2026-03-01 10:00:00+08",)]

@@ -157,10 +157,8 @@ class _SourceLoader:
             table = pa.Table.from_batches(chunk, opened.schema)
             lines = table.column("_line")
             seq = pa.compute.add(lines, pa.scalar(index * SEQ_FILE_SHIFT, pa.int64()))
-            table = table.set_column(
-                table.schema.get_field_index("_file"),
-                "_file",
-                pa.array([self._relative(opened.path)] * table.num_rows, pa.string()),
+            table = table.append_column(
+                "_file", pa.array([self._relative(opened.path)] * table.num_rows, pa.string())
             )
             yield table.append_column("_seq", seq)
 

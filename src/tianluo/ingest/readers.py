@@ -2,7 +2,8 @@
 
 CSV is read with every column as text (validation decides what a value is);
 Parquet keeps its types. ``_line`` is the line of a CSV record (the header is
-line 1) or the 1-based row of a Parquet file. Records that do not even split
+line 1); Parquet files are only opened here for their schema and size, and are
+scanned by DuckDB with their row numbers. Records that do not even split
 into the header's columns are handed to ``on_invalid`` with their line and text.
 """
 
@@ -26,7 +27,6 @@ from tianluo.ingest.discover import file_format
 from tianluo.ingest.errors import FeedRefused
 
 BLOCK_SIZE = 8 << 20
-BATCH_ROWS = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +126,14 @@ def open_file(
     return _open_csv(path, names, on_invalid)
 
 
-def _with_provenance(batch: pa.RecordBatch, path: Path, lines: np.ndarray) -> pa.RecordBatch:
-    file_col = pa.DictionaryArray.from_arrays(
-        pa.array(np.zeros(batch.num_rows, dtype=np.int32)), pa.array([str(path)])
-    )
+def _with_lines(batch: pa.RecordBatch, lines: np.ndarray) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(
-        [*batch.columns, file_col.cast(pa.string()), pa.array(lines, pa.int64())],
-        names=[*batch.schema.names, "_file", "_line"],
+        [*batch.columns, pa.array(lines, pa.int64())], names=[*batch.schema.names, "_line"]
     )
 
 
 def _provenance_schema(schema: pa.Schema) -> pa.Schema:
-    return schema.append(pa.field("_file", pa.string())).append(pa.field("_line", pa.int64()))
+    return schema.append(pa.field("_line", pa.int64()))
 
 
 def _open_parquet(path: Path, names: list[str]) -> OpenedFile:
@@ -146,20 +142,12 @@ def _open_parquet(path: Path, names: list[str]) -> OpenedFile:
     except (OSError, pa.ArrowException) as exc:
         raise FeedRefused(path, f"not a readable Parquet file ({exc})") from exc
     schema = pa.schema([f.with_name(n) for f, n in zip(handle.schema_arrow, names, strict=True)])
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        start = 1
-        for batch in handle.iter_batches(batch_size=BATCH_ROWS):
-            renamed = pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-            lines = np.arange(start, start + batch.num_rows, dtype=np.int64)
-            start += batch.num_rows
-            yield _with_provenance(renamed, path, lines)
-
+    # DuckDB scans Parquet itself (in parallel, with row numbers): no Arrow batches here
     return OpenedFile(
         path,
         _provenance_schema(schema),
         handle.metadata.num_rows,
-        batches(),
+        iter(()),
         tuple(handle.schema_arrow.names),
     )
 
@@ -205,7 +193,7 @@ def _open_csv(
             for batch in reader:
                 lines = _record_lines(done, batch.num_rows, skipped)
                 done += batch.num_rows
-                yield _with_provenance(batch, path, lines)
+                yield _with_lines(batch, lines)
         except (OSError, pa.ArrowException, EOFError) as exc:
             raise FeedRefused(path, f"not readable after record {done} ({exc})") from exc
 

@@ -172,8 +172,7 @@ def _phone(_column: Column, _typed: bool) -> _Check:
 # daylight saving since 1991: shifting by 8 hours is exact then and far cheaper than a
 # time-zone conversion. Earlier times take the conversion (the session's zone is Shanghai).
 NAIVE_TO_INSTANT = (
-    "CASE WHEN typeof({t}) = 'TIMESTAMP WITH TIME ZONE' THEN CAST({t} AS TIMESTAMPTZ) "
-    "WHEN CAST({t} AS TIMESTAMP) >= TIMESTAMP '1992-01-01' "
+    "CASE WHEN CAST({t} AS TIMESTAMP) >= TIMESTAMP '1992-01-01' "
     "THEN make_timestamptz(epoch_us(CAST({t} AS TIMESTAMP)) - 28800000000) "
     "ELSE timezone('Asia/Shanghai', CAST({t} AS TIMESTAMP)) END"
 )
@@ -280,6 +279,8 @@ def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     if check is None:  # TEXT and KEY: kept as given, trimmed
         return ColumnRule(text, "{t}", "FALSE", "", {name: "{t}"}, optional, column.nullable)
     parsed, bad, reason = check(column, is_typed(column.kind, arrow_type))
+    if pa.types.is_timestamp(arrow_type) and arrow_type.tz and column.kind is Kind.TIMESTAMP:
+        parsed = "CAST({t} AS TIMESTAMPTZ)"  # a zoned Parquet timestamp is an instant already
     value = "CAST({v} AS BIGINT)" if column.kind is Kind.COUNT else "{v}"
     output = _KEEP_IF_GOOD.replace("{bad}", bad).replace("{value}", value)
     return ColumnRule(
