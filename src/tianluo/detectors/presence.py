@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tianluo.contract.sources import SITE_KINDS
 from tianluo.detectors.grid import FloatArray, Grid, nearest_sites
-from tianluo.detectors.owners import phone_owners
+from tianluo.detectors.keys import phone_owners
 from tianluo.engine import Engine
 
 InCity = Callable[[FloatArray, FloatArray], npt.NDArray[np.bool_]]

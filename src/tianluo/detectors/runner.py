@@ -1,8 +1,9 @@
 """Run every detector that the loaded sources allow, in dependency order.
 
-A detector declares the lake sources and the derived tables it needs; the
-runner skips (and says why) any whose inputs are absent. Later issues add
-their detectors to ``DETECTORS``.
+A detector declares the lake sources and the earlier outputs it needs; the
+runner skips (and says why) any whose inputs are absent. The order is: shared
+steps (daily presence), each family's detectors (pyramid selling, fraud), and
+last the alert queue, which gathers the ``alerts_<family>`` tables they wrote.
 """
 
 from __future__ import annotations
@@ -14,24 +15,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from tianluo.detectors.detector import Detector
+from tianluo.detectors.fraud import FRAUD_DETECTORS
+from tianluo.detectors.outputs import forget_alerts, gather_alerts, write_result_from
 from tianluo.detectors.presence import write_daily_presence
-from tianluo.detectors.residency_rule import residency_rule
+from tianluo.detectors.pyramid import PYRAMID_DETECTORS
 from tianluo.engine import Engine
 from tianluo.rules import Rules
-
-DetectorFn = Callable[[Engine, Rules], Path]
-
-
-@dataclass(frozen=True, slots=True)
-class Detector:
-    """One detector: what it needs, what it writes, and the function that runs it."""
-
-    name: str
-    description: str
-    sources: tuple[str, ...]
-    derived: tuple[str, ...]
-    output: str
-    run: DetectorFn
 
 
 @dataclass
@@ -47,15 +37,11 @@ def _presence(engine: Engine, rules: Rules) -> Path:
     return write_daily_presence(engine)
 
 
-def _residency_rule(engine: Engine, rules: Rules) -> Path:
-    presence = engine.read_parquet(
-        engine.workspace.derived_path("presence_daily"), "presence_daily"
-    )
-    path = engine.workspace.derived_path("residency_rule")
-    return engine.write_parquet(residency_rule(presence, rules.residency), path)
+def _alerts(engine: Engine, rules: Rules) -> Path:
+    return write_result_from(engine, "alerts", gather_alerts(engine))
 
 
-DETECTORS: tuple[Detector, ...] = (
+SHARED_DETECTORS: tuple[Detector, ...] = (
     Detector(
         "presence_daily",
         "per person and local day: in the city, smallest distance to each kind of watched site",
@@ -64,14 +50,22 @@ DETECTORS: tuple[Detector, ...] = (
         "presence_daily",
         _presence,
     ),
-    Detector(
-        "residency_rule",
-        "the bare 云觅 residency rule (the baseline every suspect score must beat)",
-        (),
-        ("presence_daily",),
-        "residency_rule",
-        _residency_rule,
-    ),
+)
+
+ALERT_QUEUE = Detector(
+    "alerts",
+    "the analysts' queue: every family's alerts, highest score first",
+    (),
+    (),
+    "alerts",
+    _alerts,
+)
+
+DETECTORS: tuple[Detector, ...] = (
+    *SHARED_DETECTORS,
+    *PYRAMID_DETECTORS,
+    *FRAUD_DETECTORS,
+    ALERT_QUEUE,
 )
 
 
@@ -88,6 +82,7 @@ def run_detectors(
     """Run each detector whose inputs are present; report what ran and what was skipped."""
     report = RunReport(engine=engine.kind)
     produced: set[str] = set()
+    forget_alerts(engine.workspace)
     for detector in DETECTORS:
         missing = [s for s in detector.sources if not engine.has_source(s)]
         missing += [d for d in detector.derived if d not in produced]

@@ -8,7 +8,7 @@ default the workspace's DuckDB).
 
 from __future__ import annotations
 
-from tianluo.detectors.residency_rule import residency_rule
+from tianluo.detectors.pyramid.residency_rule import residency_rule
 from tianluo.engine import Engine, open_engine
 from tianluo.rules.models import ResidencyRule
 from tianluo.workspace import Workspace

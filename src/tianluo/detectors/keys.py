@@ -1,4 +1,4 @@
-"""Who carries a phone: the person key that daily activity is counted under.
+"""Person keys: who carries a phone, and who each person-naming record is about.
 
 This is the first, simple resolution until the resolve stage links records
 through names and birth dates: a phone belongs to the identity number of its
@@ -39,3 +39,33 @@ def phone_owners(engine: Engine) -> ir.Table:
     )
     ranked = keyed.mutate(rank=ibis.row_number().over(latest))
     return ranked.filter(ranked.rank == 0).select("phone", "person_key")
+
+
+# Person-naming records of each source: (source, its record id column, its identity column).
+PERSON_RECORDS: dict[str, tuple[str, str]] = {
+    "seizures": ("record_id", "id_number"),
+    "phones": ("phone", "id_number"),
+    "rentals": ("record_id", "tenant_id_number"),
+    "access_events": ("event_id", "id_number"),
+    "accounts": ("account_id", "holder_id_number"),
+    "defaulters": ("case_no", "id_number"),
+    "bookings": ("booking_id", "id_number"),
+    "assets": ("asset_id", "owner_id_number"),
+}
+
+
+def record_keys(engine: Engine, source: str) -> ir.Table:
+    """The person key of each person-naming record of ``source``: ``record_id``, ``person_key``.
+
+    Until entity resolution lands, a record's key is its identity number when that
+    number is valid (or a legacy one, already widened to 18 characters); records
+    without a usable number get no key and are left out.
+    """
+    record_column, id_column = PERSON_RECORDS[source]
+    table = engine.source(source)
+    status = table[f"{id_column}_status"]
+    known = status.isin(KNOWN_STATUSES) & table[id_column].notnull()
+    keyed = table.filter(known).select(
+        record_id=table[record_column].cast("string"), person_key=table[id_column]
+    )
+    return keyed.distinct()

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from tianluo.detectors.residency_rule import residency_profile, residency_rule
+from tianluo.detectors.pyramid.residency_rule import residency_profile, residency_rule
 from tianluo.engine import Engine
 from tianluo.rules import load_rules
 
