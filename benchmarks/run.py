@@ -38,6 +38,17 @@ def _step(module: str, *args: str) -> dict[str, Any]:
     return result
 
 
+def _merge_into(path: Path, figures: dict[str, Any]) -> None:
+    """Update ``path`` with this run's figures, keeping those of benchmarks not run now.
+
+    The file is read again just before writing, so that two benchmark runs at once
+    (different ``--only`` steps) do not lose each other's figures.
+    """
+    kept: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    kept.update(figures)
+    path.write_text(json.dumps(kept, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("bench-data"))
@@ -50,8 +61,6 @@ def main() -> None:
     only = set(args.only.split(","))
     feed = args.data / f"feed-{args.pings}"
     figures: dict[str, Any] = {}
-    if args.out.exists():
-        figures = json.loads(args.out.read_text())
     figures["machine"] = {
         "cores": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
@@ -76,7 +85,7 @@ def main() -> None:
             figures[f"simulate_{persons}"] = _step(
                 "simulate", str(args.data / f"city-{persons}"), "--persons", str(persons)
             )
-    args.out.write_text(json.dumps(figures, indent=2) + "\n")
+    _merge_into(args.out, figures)
     print(f"figures written to {args.out}")
 
 
