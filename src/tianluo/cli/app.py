@@ -14,7 +14,13 @@ import typer
 from rich.console import Console
 
 from tianluo import __version__
-from tianluo.cli import data_commands, pipeline_commands
+from tianluo.cli import (
+    analysis_commands,
+    data_commands,
+    fraud_commands,
+    pipeline_commands,
+    resolve_commands,
+)
 
 app = typer.Typer(
     name="tianluo",
@@ -51,6 +57,9 @@ def _main(
 
 data_commands.register(app)
 pipeline_commands.register(app)
+analysis_commands.register(app)
+resolve_commands.register(app)
+fraud_commands.register(app)
 
 
 def main() -> None:

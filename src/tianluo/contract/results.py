@@ -58,6 +58,7 @@ _SPECS = (
         "traces",
         "where the money of one reported transfer is now",
         ("txn_id", "account_id", "amount", "hops"),
+        ("rank", "path"),  # freeze order (largest amount first); accounts the money went through
     ),
     ResultSpec(
         "alerts",
@@ -68,6 +69,18 @@ _SPECS = (
         "person_keys",
         "one person-naming record and the person it was resolved to",
         ("source", "record_id", "person_key"),
+    ),
+    ResultSpec(
+        "participant_stats",
+        "one bar of a chart of pyramid-selling participants: a province, city, age band, "
+        "disposition or week of arrival, with its persons and share",
+        ("dimension", "key", "label", "persons", "share"),
+        ("as_of",),
+    ),
+    ResultSpec(
+        "heat_cells",
+        "one cell of a heat map of participants' activity: an H3 hexagon or a city district",
+        ("layer", "cell", "name", "lat", "lon", "persons", "person_days", "pings"),
     ),
 )
 

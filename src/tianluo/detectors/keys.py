@@ -1,10 +1,12 @@
 """Person keys: who carries a phone, and who each person-naming record is about.
 
-This is the first, simple resolution until the resolve stage links records
-through names and birth dates: a phone belongs to the identity number of its
-latest real-name subscription when that number is valid (or a legacy 15-digit
-one); otherwise, and for phones with no subscription on file, the phone number
-itself names the person.
+When the resolve stage has run (``tianluo.resolve``: the first step of every run),
+keys are read from its ``derived/person_records`` table, so every detector uses the
+resolved persons: records with mistyped or missing numbers are joined to their
+person. Before that (a detector run on its own), the simple rule applies: a phone
+belongs to the identity number of its latest real-name subscription when that number
+is valid (or a legacy 15-digit one); otherwise, and for phones with no subscription
+on file, the phone number itself names the person.
 """
 
 from __future__ import annotations
@@ -13,8 +15,17 @@ import ibis
 import ibis.expr.types as ir
 
 from tianluo.engine import Engine
+from tianluo.resolve.pipeline import PERSON_RECORDS as RESOLVED_RECORDS
 
 KNOWN_STATUSES = ("valid", "legacy")
+
+
+def resolved_records(engine: Engine) -> ir.Table | None:
+    """The resolve stage's records and their person keys, if it has run in this workspace."""
+    path = engine.workspace.derived_path(RESOLVED_RECORDS)
+    if not path.exists():
+        return None
+    return engine.read_parquet(path, RESOLVED_RECORDS)
 
 
 def phone_owners(engine: Engine) -> ir.Table:
@@ -27,13 +38,22 @@ def phone_owners(engine: Engine) -> ir.Table:
         return ibis.memtable(
             {"phone": [], "person_key": []}, schema={"phone": "string", "person_key": "string"}
         )
-    phones = engine.source("phones")
-    known = phones.id_number_status.isin(KNOWN_STATUSES) & phones.id_number.notnull()
-    keyed = phones.select(
-        "phone",
-        "activated_at",
-        person_key=ibis.ifelse(known, phones.id_number, phones.phone),
-    )
+    resolved = resolved_records(engine)
+    if resolved is not None:
+        subscriptions = resolved.filter(resolved.source == "phones")
+        keyed = subscriptions.select(
+            phone=subscriptions.record_id,
+            activated_at=subscriptions.seen_at,
+            person_key=subscriptions.person_key,
+        )
+    else:
+        phones = engine.source("phones")
+        known = phones.id_number_status.isin(KNOWN_STATUSES) & phones.id_number.notnull()
+        keyed = phones.select(
+            "phone",
+            "activated_at",
+            person_key=ibis.ifelse(known, phones.id_number, phones.phone),
+        )
     latest = ibis.window(
         group_by="phone", order_by=[ibis.desc("activated_at"), ibis.desc("person_key")]
     )
@@ -57,10 +77,14 @@ PERSON_RECORDS: dict[str, tuple[str, str]] = {
 def record_keys(engine: Engine, source: str) -> ir.Table:
     """The person key of each person-naming record of ``source``: ``record_id``, ``person_key``.
 
-    Until entity resolution lands, a record's key is its identity number when that
-    number is valid (or a legacy one, already widened to 18 characters); records
-    without a usable number get no key and are left out.
+    After resolution, every record of the source has its resolved key. Without it, a
+    record's key is its identity number when that number is valid (or a legacy one,
+    already widened to 18 characters); records without a usable number are left out.
     """
+    resolved = resolved_records(engine)
+    if resolved is not None:
+        mine = resolved.filter(resolved.source == source)
+        return mine.select(record_id=mine.record_id, person_key=mine.person_key).distinct()
     record_column, id_column = PERSON_RECORDS[source]
     table = engine.source(source)
     status = table[f"{id_column}_status"]

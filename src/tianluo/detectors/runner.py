@@ -21,6 +21,7 @@ from tianluo.detectors.outputs import forget_alerts, gather_alerts, write_result
 from tianluo.detectors.presence import write_daily_presence
 from tianluo.detectors.pyramid import PYRAMID_DETECTORS
 from tianluo.engine import Engine
+from tianluo.resolve import resolve
 from tianluo.rules import Rules
 
 
@@ -31,6 +32,21 @@ class RunReport:
     engine: str
     ran: list[tuple[str, int, float]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _resolve(engine: Engine, rules: Rules) -> Path:
+    resolve(engine)
+    return engine.workspace.result_path("person_keys")
+
+
+RESOLVE = Detector(
+    "person_keys",
+    "entity resolution: every person-naming record of every source joined to one person key",
+    (),
+    (),
+    "person_keys",
+    _resolve,
+)
 
 
 def _presence(engine: Engine, rules: Rules) -> Path:
@@ -62,6 +78,7 @@ ALERT_QUEUE = Detector(
 )
 
 DETECTORS: tuple[Detector, ...] = (
+    RESOLVE,  # first: every detector reads person keys from it (detectors.keys)
     *SHARED_DETECTORS,
     *PYRAMID_DETECTORS,
     *FRAUD_DETECTORS,

@@ -38,6 +38,10 @@ Data: TypeAlias = pa.Table | pd.DataFrame
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
+BEIJING_OFFSET_S = 8 * 3600
+"""Beijing time is UTC+8 (no daylight saving since 1991)."""
+
+
 def check_name(name: str) -> str:
     """A table name that is safe to splice into SQL: lower-case letters, digits, underscores."""
     if not _NAME.match(name):
@@ -117,6 +121,16 @@ class Engine(ABC):
         """The Beijing day of each instant as days since 1970-01-01 (negative before)."""
         number: ir.IntegerValue = self.local_day(ts).epoch_days()
         return number
+
+    def local_seconds(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        """Seconds since 1970-01-01 00:00 Beijing wall-clock time, for instants after 1991.
+
+        Beijing has kept UTC+8 without daylight saving since 1991, so the wall clock is
+        the UTC instant plus eight hours: ``% 86400`` is the second of the local day and
+        ``// 86400`` the local day number (``(day + 3) % 7`` is the weekday, 0 = Monday).
+        """
+        seconds: ir.IntegerValue = ts.epoch_seconds().cast("int64") + BEIJING_OFFSET_S
+        return seconds
 
     def day_from_number(self, days: ir.IntegerValue) -> ir.DateValue:
         """The date ``days`` days after 1970-01-01: the inverse of ``local_day_number``."""

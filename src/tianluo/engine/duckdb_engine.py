@@ -40,6 +40,9 @@ DATE '1970-01-01' + CAST(tianluo_local_day_number(ts) AS INTEGER)
     """
 CREATE OR REPLACE TEMP MACRO tianluo_day_from_number(n) AS DATE '1970-01-01' + CAST(n AS INTEGER)
 """,
+    """
+CREATE OR REPLACE TEMP MACRO tianluo_local_seconds(ts) AS epoch_us(ts) // 1000000 + 28800
+""",
 )
 
 
@@ -50,6 +53,11 @@ def _local_day(ts: dt.timestamp) -> dt.date:
 
 @ibis.udf.scalar.builtin(name="tianluo_local_day_number")  # type: ignore[untyped-decorator]
 def _local_day_number(ts: dt.timestamp) -> dt.int64:
+    """A DuckDB macro above (declared for Ibis; never called in Python)."""
+
+
+@ibis.udf.scalar.builtin(name="tianluo_local_seconds")  # type: ignore[untyped-decorator]
+def _local_seconds(ts: dt.timestamp) -> dt.int64:
     """A DuckDB macro above (declared for Ibis; never called in Python)."""
 
 
@@ -129,6 +137,14 @@ class DuckDBEngine(Engine):
             return super().local_day_number(ts)
         number: ir.IntegerValue = _local_day_number(ts)
         return number
+
+    def local_seconds(self, ts: ir.TimestampValue) -> ir.IntegerValue:
+        # Ibis would cast an instant to the session's wall clock first (an ICU conversion)
+        if ts.type().timezone is None:  # wall-clock times: already local
+            wall: ir.IntegerValue = ts.epoch_seconds().cast("int64")
+            return wall
+        seconds: ir.IntegerValue = _local_seconds(ts)
+        return seconds
 
     def day_from_number(self, days: ir.IntegerValue) -> ir.DateValue:
         day: ir.DateValue = _day_from_number(days)

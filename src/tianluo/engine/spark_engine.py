@@ -18,6 +18,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
+from splink.internals.spark.jar_location import similarity_jar_location
 
 from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name, decode_labels
 from tianluo.engine.settings import LOCAL_TIMEZONE, SparkSettings
@@ -43,7 +44,8 @@ def spark_session(
 
     Local mode is tuned for small data: few shuffle partitions, no UI, no Hive
     metastore, Arrow transfers, microsecond Parquet timestamps, scratch files under
-    ``scratch_dir`` (default: a ``tianluo-spark`` folder in the system's temp dir).
+    ``scratch_dir`` (default: a ``tianluo-spark`` folder in the system's temp dir),
+    and Splink's similarity functions on the class path.
     """
     settings = settings or SparkSettings()
     scratch = scratch_dir or Path(tempfile.gettempdir()) / "tianluo-spark"
@@ -63,6 +65,9 @@ def spark_session(
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.sql.parquet.mergeSchema": "true",
         "spark.sql.adaptive.enabled": "true",
+        # Splink's string-similarity functions (Jaro-Winkler, Damerau-Levenshtein) for
+        # entity resolution; the jar ships inside the splink wheel, nothing is downloaded
+        "spark.jars": similarity_jar_location(),
     }
     builder = SparkSession.builder.master(settings.master).appName(settings.app_name)
     for key, value in options.items():

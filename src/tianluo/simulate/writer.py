@@ -5,6 +5,7 @@ Layout written (contract.md, "Feeds")::
     OUT_DIR/<source>/part-00000.parquet   (or .csv / .csv.gz), many parts per source
     OUT_DIR/truth/<name>.csv              planted answers, never damaged
     OUT_DIR/truth/dirty.json              damage rates and the exact counts made
+    OUT_DIR/truth/person_keys.csv         every person-naming record and its true person
 
 Every column of the contract is present in every part (optional columns empty
 when a generator has nothing for them); timestamps and dates are text (ISO 8601),
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -32,6 +34,16 @@ from tianluo.simulate.config import DirtyRates
 from tianluo.simulate.dirty import damage
 
 FORMATS = ("parquet", "csv", "csv.gz")
+PERSON_KEY_SOURCES = (  # the sources of the contract's person_keys result
+    "seizures",
+    "phones",
+    "rentals",
+    "access_events",
+    "accounts",
+    "defaulters",
+    "bookings",
+    "assets",
+)
 _ARROW_TYPES: dict[Kind, pa.DataType] = {
     Kind.LAT: pa.float64(),
     Kind.LON: pa.float64(),
@@ -120,6 +132,7 @@ class FeedWriter:
         self._sinks: dict[str, _Sink] = {}
         self._rngs: dict[str, np.random.Generator] = {}
         self._closed = False
+        self._person_truth: Any = None  # CSV writer of truth/person_keys.csv, opened on need
         self.out_dir.mkdir(parents=True, exist_ok=True)
 
     def __enter__(self) -> FeedWriter:
@@ -140,6 +153,7 @@ class FeedWriter:
         if spec is None:
             raise ValueError(f"{source!r} is not a source of the contract")
         table = self._conform(spec, table)
+        self._write_person_truth(source, table)
         self._pending.setdefault(source, []).append(table)
         self._pending_rows[source] += table.num_rows
         if self._pending_rows[source] >= self.batch_rows:
@@ -162,6 +176,8 @@ class FeedWriter:
                 self._sink(name, source_schema(spec)).write(source_schema(spec).empty_table())
         for sink in self._sinks.values():
             sink.close()
+        if self._person_truth is not None:
+            self._person_truth.close()
         report = {
             "rates": {k: v for k, v in vars(self.dirty).items() if k != "exempt_sources"},
             "exempt_sources": list(self.dirty.exempt_sources),
@@ -208,6 +224,31 @@ class FeedWriter:
         self.damage.setdefault(source, Counter()).update(counts)
         self.rows[source] += table.num_rows
         self._sink(source, self._schemas[source]).write(table)
+
+    def _write_person_truth(self, source: str, table: pa.Table) -> None:
+        """Append ``truth/person_keys.csv``: each record naming a person by a clean number.
+
+        The key is the person's identity number before any damage, so the resolver
+        can be scored on the records whose number was later mistyped or blanked.
+        Records that never carried a number (a gate pass seen by phone only) are left out.
+        """
+        spec = SOURCES[source]
+        if source not in PERSON_KEY_SOURCES or spec.record_id is None:
+            return
+        number = table.column(spec.person_columns[0])
+        named = pc.is_valid(number)
+        truth = pa.table(
+            {
+                "source": pa.array([source] * table.num_rows, pa.string()),
+                "record_id": table.column(spec.record_id).cast(pa.string()),
+                "person_key": number.cast(pa.string()),
+            }
+        ).filter(named)
+        if self._person_truth is None:
+            folder = self.out_dir / "truth"
+            folder.mkdir(parents=True, exist_ok=True)
+            self._person_truth = pacsv.CSVWriter(folder / "person_keys.csv", truth.schema)
+        self._person_truth.write_table(truth)
 
     def _sink(self, source: str, schema: pa.Schema) -> _Sink:
         sink = self._sinks.get(source)

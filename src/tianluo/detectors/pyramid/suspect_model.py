@@ -1,0 +1,100 @@
+"""How the evidence about a person becomes one score, and which pieces of it count most.
+
+The police's own findings are the labels: people in ``seizures`` were found in a
+sweep. Most participants were never seized, so everyone else is *unlabelled*,
+not innocent. A logistic regression learns to tell seized people from the rest
+on behaviour alone (lectures, venue hours, co-residence, gates, fees, calls;
+never the seizure itself), and, as Elkan and Noto (KDD 2008) show for learning
+from positive and unlabelled examples, its probability divided by ``c`` (the
+mean probability it gives the seized people it did not train on) estimates the
+probability of being a participant. Each person's reasons are the features that
+pushed their score up most (coefficient times standardised value).
+
+When a feed holds too few seized people to learn from (``min_seized_to_learn``),
+the score is a noisy-OR of fixed evidence strengths (``RULE_STRENGTHS``), which
+the guide lists; the reasons are then the evidence that fired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: ignore[import-untyped]
+from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
+from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
+
+FloatArray = npt.NDArray[np.float64]
+
+FOLDS = 5
+SEED = 20260302
+
+RULE_STRENGTHS: dict[str, tuple[float, float]] = {
+    # feature: (value at which it counts, strength)
+    "residency_rule": (1.0, 0.35),
+    "lecture_days": (4.0, 0.5),
+    "coresidents": (3.0, 0.3),
+    "gate_days": (3.0, 0.3),
+    "fees_paid": (1.0, 0.5),
+    "fees_received": (1.0, 0.5),
+    "suspect_contacts": (1.0, 0.35),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """Scores in [0, 1] and, per person, the features ranked by how much they raised it."""
+
+    score: FloatArray
+    contributions: pd.DataFrame  # one column per feature; larger = pushed the score up more
+    learned: bool
+    labelled: int
+    c: float  # P(seized | participant) as estimated; 1.0 for the rule score
+
+
+def fit_scores(features: pd.DataFrame, seized: npt.NDArray[np.bool_], min_labelled: int) -> Fitted:
+    """Learn from the seized (positive) and unlabelled, or fall back on the fixed strengths."""
+    labelled = int(seized.sum())
+    if labelled < max(min_labelled, FOLDS) or labelled == len(seized):
+        return rule_scores(features)
+    x = np.log1p(features.to_numpy(np.float64).clip(min=0))
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0))
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    held_out = cross_val_predict(model, x, seized, cv=folds, method="predict_proba")[:, 1]
+    c = float(np.mean(held_out[seized]))
+    model.fit(x, seized)
+    probability = model.predict_proba(x)[:, 1]
+    score = np.clip(probability / max(c, 1e-6), 0.0, 1.0)
+    scaler: StandardScaler = model[0]
+    regression: LogisticRegression = model[1]
+    z = (x - scaler.mean_) / np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    contributions = pd.DataFrame(z * regression.coef_[0], columns=features.columns)
+    return Fitted(score, contributions, True, labelled, c)
+
+
+def rule_scores(features: pd.DataFrame) -> Fitted:
+    """Noisy-OR of ``RULE_STRENGTHS`` for out-of-province people (0 for the rest)."""
+    n = len(features)
+    miss = np.ones(n)
+    fired = pd.DataFrame(index=features.index)
+    for name, (at_least, strength) in RULE_STRENGTHS.items():
+        if name not in features.columns:
+            continue
+        hit = features[name].to_numpy(np.float64) >= at_least
+        miss *= np.where(hit, 1.0 - strength, 1.0)
+        fired[name] = np.where(hit, strength, 0.0)
+    outside = features["out_of_province"].to_numpy(np.float64) if n else np.zeros(0)
+    score = (1.0 - miss) * outside
+    return Fitted(score, fired.reset_index(drop=True), False, 0, 1.0)
+
+
+def noisy_or(score: FloatArray, *strengths: FloatArray) -> FloatArray:
+    """``1 - (1 - score) * prod(1 - strength)``: extra evidence raises, never lowers, a score."""
+    miss = 1.0 - score
+    for strength in strengths:
+        miss = miss * (1.0 - strength)
+    out: FloatArray = 1.0 - miss
+    return out
