@@ -27,8 +27,9 @@ import ibis
 import ibis.expr.types as ir
 
 from tianluo.contract.sources import SOURCES, Kind, SourceSpec
-from tianluo.detectors.keys import PERSON_RECORDS, record_keys
+from tianluo.detectors.keys import record_keys
 from tianluo.engine import Engine
+from tianluo.resolve.records import PERSON_SOURCES
 
 KEY = "match_key"
 """The column holding the compared key on both sides."""
@@ -141,8 +142,8 @@ def _key_column(spec: SourceSpec, side: Side, kind: KeyKind) -> str | None:
         return side.column or default_key_column(spec, kind)
     if side.column is not None:
         raise CollisionError("the person key comes from entity resolution: name no column")
-    if spec.name not in PERSON_RECORDS:
-        persons = ", ".join(PERSON_RECORDS)
+    if spec.name not in PERSON_SOURCES:
+        persons = ", ".join(PERSON_SOURCES)
         raise CollisionError(
             f"source {spec.name!r} names no person: the person key exists for {persons}"
         )

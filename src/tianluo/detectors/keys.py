@@ -11,11 +11,14 @@ on file, the phone number itself names the person.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import ibis
 import ibis.expr.types as ir
 
 from tianluo.engine import Engine
 from tianluo.resolve.pipeline import PERSON_RECORDS as RESOLVED_RECORDS
+from tianluo.resolve.records import PERSON_SOURCES
 
 KNOWN_STATUSES = ("valid", "legacy")
 
@@ -61,19 +64,6 @@ def phone_owners(engine: Engine) -> ir.Table:
     return ranked.filter(ranked.rank == 0).select("phone", "person_key")
 
 
-# Person-naming records of each source: (source, its record id column, its identity column).
-PERSON_RECORDS: dict[str, tuple[str, str]] = {
-    "seizures": ("record_id", "id_number"),
-    "phones": ("phone", "id_number"),
-    "rentals": ("record_id", "tenant_id_number"),
-    "access_events": ("event_id", "id_number"),
-    "accounts": ("account_id", "holder_id_number"),
-    "defaulters": ("case_no", "id_number"),
-    "bookings": ("booking_id", "id_number"),
-    "assets": ("asset_id", "owner_id_number"),
-}
-
-
 def record_keys(engine: Engine, source: str) -> ir.Table:
     """The person key of each person-naming record of ``source``: ``record_id``, ``person_key``.
 
@@ -85,11 +75,46 @@ def record_keys(engine: Engine, source: str) -> ir.Table:
     if resolved is not None:
         mine = resolved.filter(resolved.source == source)
         return mine.select(record_id=mine.record_id, person_key=mine.person_key).distinct()
-    record_column, id_column = PERSON_RECORDS[source]
+    spec = PERSON_SOURCES[source]
     table = engine.source(source)
-    status = table[f"{id_column}_status"]
-    known = status.isin(KNOWN_STATUSES) & table[id_column].notnull()
+    status = table[f"{spec.id_number}_status"]
+    known = status.isin(KNOWN_STATUSES) & table[spec.id_number].notnull()
     keyed = table.filter(known).select(
-        record_id=table[record_column].cast("string"), person_key=table[id_column]
+        record_id=table[spec.record_id].cast("string"), person_key=table[spec.id_number]
     )
     return keyed.distinct()
+
+
+Combine = Callable[[ir.Column], ir.Value]
+"""How one column of two phone-days of one person becomes one value (sum, any, min)."""
+
+
+def person_days(
+    engine: Engine, rows: ir.Table, *, day: str, merge: Mapping[str, Combine]
+) -> ir.Table:
+    """Rows per phone and day become rows per person and day.
+
+    ``rows`` holds ``phone_number`` (the mobile as an integer), the ``day`` column and
+    the columns named in ``merge``. A phone with no known owner names its own person.
+    The join is per (phone, day) rather than per ping, and only the few people with
+    several phones need a second aggregation (``merge`` says how each column combines).
+    Columns of the result: ``person_key``, ``day``, then those of ``merge``.
+    """
+    owners = phone_owners(engine)
+    owners = owners.select(
+        phone_number=owners.phone.cast("int64"),
+        person_key=owners.person_key,
+        shared=owners.count().over(group_by=owners.person_key) > 1,
+    )
+    owned = rows.left_join(owners, rows.phone_number == owners.phone_number).select(
+        person_key=ibis.coalesce(owners.person_key, rows.phone_number.cast("string")),
+        **{day: rows[day]},
+        **{name: rows[name] for name in merge},
+        shared=owners.shared.fill_null(False),
+    )
+    alone = owned.filter(~owned.shared).drop("shared")
+    shared = owned.filter(owned.shared)
+    merged = shared.group_by(["person_key", day]).aggregate(
+        **{name: combine(shared[name]) for name, combine in merge.items()}
+    )
+    return alone.union(merged.select(*alone.columns))

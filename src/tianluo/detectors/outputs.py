@@ -8,11 +8,13 @@ part files on Spark).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tianluo.engine import Engine
 from tianluo.engine.base import remove_path
@@ -48,6 +50,39 @@ def write_result_from(engine: Engine, name: str, expr: ir.Table) -> Path:
 def write_derived(engine: Engine, name: str, expr: ir.Table) -> Path:
     """Run ``expr`` and keep its rows as the derived table ``name``."""
     return engine.write_parquet(expr, engine.workspace.derived_path(name))
+
+
+def write_derived_table(workspace: Workspace, name: str, table: pa.Table) -> Path:
+    """Keep rows computed in Python as the derived table ``name`` (one Parquet file)."""
+    path = workspace.derived_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_path(path)
+    pq.write_table(table, path)
+    return path
+
+
+def alert_rows(
+    kind: str,
+    *,
+    subjects: list[str],
+    scores: list[float],
+    created_at: list[dt.datetime | None],
+    reasons: list[str],
+    ids: list[str] | None = None,
+) -> pa.Table:
+    """Alerts of one kind; ``alert_id`` is ``<kind>:<subject>`` unless ``ids`` are given."""
+    alert_ids = ids if ids is not None else [f"{kind}:{s}" for s in subjects]
+    return pa.table(
+        {
+            "alert_id": pa.array(alert_ids, pa.string()),
+            "kind": pa.array([kind] * len(subjects), pa.string()),
+            "subject": pa.array(subjects, pa.string()),
+            "score": pa.array(scores, pa.float64()),
+            "created_at": pa.array(created_at, pa.timestamp("us", tz="UTC")),
+            "reasons": pa.array(reasons, pa.string()),
+        },
+        schema=ALERT_SCHEMA,
+    )
 
 
 def read_derived(engine: Engine, name: str) -> ir.Table:

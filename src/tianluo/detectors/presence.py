@@ -38,7 +38,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import ibis
 import ibis.expr.types as ir
 import numpy as np
 import numpy.typing as npt
@@ -47,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tianluo.contract.sources import SITE_KINDS
 from tianluo.detectors.grid import FloatArray, Grid, nearest_sites
-from tianluo.detectors.keys import phone_owners
+from tianluo.detectors.keys import person_days
 from tianluo.engine import Engine
 
 InCity = Callable[[FloatArray, FloatArray], npt.NDArray[np.bool_]]
@@ -130,30 +129,16 @@ def daily_presence(
         phone_number=per_phone.phone_day // DAY_SLOTS,
         day_number=per_phone.phone_day % DAY_SLOTS - DAY_BIAS,
     )
-    # then per person: a join per (phone, day) rather than per ping, and a second
-    # aggregation only for the few people with several phones
-    owners = phone_owners(engine)
-    owners = owners.select(
-        phone_number=owners.phone.cast("int64"),
-        person_key=owners.person_key,
-        shared=owners.count().over(group_by=owners.person_key) > 1,
+    daily = person_days(
+        engine,
+        per_phone,
+        day="day_number",
+        merge={
+            "pings": lambda c: c.sum(),
+            "in_city": lambda c: c.any(),
+            **{key: (lambda c: c.min()) for key in keys},
+        },
     )
-    owned = per_phone.left_join(owners, per_phone.phone_number == owners.phone_number).select(
-        person_key=ibis.coalesce(owners.person_key, per_phone.phone_number.cast("string")),
-        day_number=per_phone.day_number,
-        pings=per_phone.pings,
-        in_city=per_phone.in_city,
-        **{key: per_phone[key] for key in keys},
-        shared=owners.shared.fill_null(False),
-    )
-    alone = owned.filter(~owned.shared).drop("shared")
-    shared = owned.filter(owned.shared)
-    merged = shared.group_by(["person_key", "day_number"]).aggregate(
-        pings=shared.pings.sum(),
-        in_city=shared.in_city.any(),
-        **{key: shared[key].min() for key in keys},
-    )
-    daily = alone.union(merged.select(*alone.columns))
     # site numbers become distances and ids only now, on the final rows
     daily = daily.mutate(
         day=engine.day_from_number(daily.day_number),

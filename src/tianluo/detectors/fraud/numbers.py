@@ -11,21 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from tianluo.detectors.fraud.alerts import alert_rows, write_alerts
 from tianluo.detectors.fraud.labels import numbers_named_in_reports
+from tianluo.detectors.fraud.listing import list_scored, write_listed
 from tianluo.detectors.fraud.model import as_matrix, learned_scores
 from tianluo.detectors.fraud.number_features import NUMBER_FEATURES, number_features
 from tianluo.detectors.fraud.number_score import number_reasons, number_signs, rule_score
-from tianluo.detectors.fraud.signs import blend
 from tianluo.engine import Engine
-from tianluo.results import write_result
 from tianluo.rules.fraud import FraudRules
-
-RESULT_SCHEMA = pa.schema(
-    [("phone", pa.string()), ("score", pa.float64()), ("reasons", pa.string())]
-)
 
 
 def score_numbers(engine: Engine, rules: FraudRules) -> pd.DataFrame:
@@ -39,40 +32,27 @@ def score_numbers(engine: Engine, rules: FraudRules) -> pd.DataFrame:
     signs = number_signs(features, settings)
     readable = rule_score(signs, reports)
     learned = learned_scores(as_matrix(features, NUMBER_FEATURES), reports > 0)
-    features["rule_score"] = readable
-    features["learned"] = learned if learned is not None else np.nan
-    features["score"] = np.clip(blend(readable, learned, settings.model_weight), 0.0, 1.0)
-    listed = (features["score"] >= settings.list_min_score).to_numpy()
-    features = features[listed].reset_index(drop=True)  # reasons only for those listed
-    signs = {name: values[listed] for name, values in signs.items()}
-    reasons = number_reasons(features, signs, reports[listed], settings)
-    if learned is not None:
-        positives = int((reports > 0).sum())
-        reasons = [
-            f"{r}; model learnt from {positives} reported numbers: {p:.2f}"
-            for r, p in zip(reasons, features["learned"], strict=True)
-        ]
-    features["reasons"] = reasons
-    ranked: pd.DataFrame = features.sort_values(
-        ["score", "phone"], ascending=[False, True], ignore_index=True
+    return list_scored(
+        features,
+        signs,
+        readable,
+        learned,
+        key="phone",
+        model_weight=settings.model_weight,
+        list_min_score=settings.list_min_score,
+        explain=lambda f, s, listed: number_reasons(f, s, reports[listed], settings),
+        model_note=f"{int((reports > 0).sum())} reported numbers",
     )
-    return ranked
 
 
 def write_fraud_numbers(engine: Engine, rules: FraudRules) -> Path:
     """Write ``fraud_numbers`` (score at least ``list_min_score``) and the number alerts."""
-    listed = score_numbers(engine, rules)
-    table = pa.Table.from_pandas(
-        listed[["phone", "score", "reasons"]], schema=RESULT_SCHEMA, preserve_index=False
+    return write_listed(
+        engine,
+        score_numbers(engine, rules),
+        result="fraud_numbers",
+        key="phone",
+        kind="fraud_number",
+        alert_min_score=rules.numbers.alert_min_score,
+        seen="last_call",
     )
-    path = write_result(engine.workspace, "fraud_numbers", table)
-    flagged = listed[listed["score"] >= rules.numbers.alert_min_score]
-    alerts = alert_rows(
-        "fraud_number",
-        subjects=flagged["phone"].tolist(),
-        scores=flagged["score"].tolist(),
-        created_at=[t.to_pydatetime() for t in flagged["last_call"]],
-        reasons=flagged["reasons"].tolist(),
-    )
-    write_alerts(engine, "fraud_number", alerts)
-    return path

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from tianluo.detectors.fraud.alerts import alert_rows, write_alerts
-from tianluo.detectors.outputs import write_derived
+from tianluo.detectors.fraud.alerts import write_alerts
+from tianluo.detectors.outputs import alert_rows, write_derived
 from tianluo.engine import Engine
 from tianluo.results import write_result
 from tianluo.rules.fraud import FraudRules

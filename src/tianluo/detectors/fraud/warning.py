@@ -16,8 +16,9 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
-from tianluo.detectors.fraud.alerts import alert_rows, write_alerts
+from tianluo.detectors.fraud.alerts import write_alerts
 from tianluo.detectors.keys import phone_owners
+from tianluo.detectors.outputs import alert_rows
 from tianluo.engine import Engine
 from tianluo.rules.fraud import FraudRules, WarningRules
 

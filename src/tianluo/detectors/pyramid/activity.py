@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from tianluo.detectors.grid import Grid, nearest_sites
-from tianluo.detectors.keys import phone_owners
+from tianluo.detectors.keys import person_days
 from tianluo.detectors.presence import DAY_BIAS, DAY_SLOTS, load_sites, phone_day_key
 from tianluo.engine import Engine
 from tianluo.rules.models import ClockWindow, SuspectRules
@@ -151,7 +151,15 @@ def activity_profile(engine: Engine, rules: SuspectRules) -> ir.Table:
         phone_number=per_day.phone_day // DAY_SLOTS,
         day=per_day.phone_day % DAY_SLOTS - DAY_BIAS,
     )
-    daily = _per_person_day(engine, per_day)
+    daily = person_days(
+        engine,
+        per_day,
+        day="day",
+        merge={
+            "lecture_venue": lambda c: c.min(),
+            **{name: (lambda c: c.sum()) for name in SUMMED},
+        },
+    )
     profile = daily.group_by("person_key").aggregate(
         days_seen=daily.count(),
         first_day=daily.day.min(),
@@ -190,31 +198,6 @@ SUMMED = (
     "night_wlat",
     "night_wlon",
 )
-
-
-def _per_person_day(engine: Engine, per_day: ir.Table) -> ir.Table:
-    """Phone-days become person-days; only people with several phones need merging."""
-    owners = phone_owners(engine)
-    owners = owners.select(
-        phone_number=owners.phone.cast("int64"),
-        person_key=owners.person_key,
-        shared=owners.count().over(group_by=owners.person_key) > 1,
-    )
-    owned = per_day.left_join(owners, per_day.phone_number == owners.phone_number)
-    owned = owned.select(
-        person_key=ibis.coalesce(owned.person_key, owned.phone_number.cast("string")),
-        day=owned.day,
-        lecture_venue=owned.lecture_venue,
-        **{name: owned[name] for name in SUMMED},
-        shared=owned.shared.fill_null(False),
-    )
-    alone = owned.filter(~owned.shared).drop("shared")
-    shared = owned.filter(owned.shared)
-    merged = shared.group_by(["person_key", "day"]).aggregate(
-        lecture_venue=shared.lecture_venue.min(),
-        **{name: shared[name].sum() for name in SUMMED},
-    )
-    return alone.union(merged.select(*alone.columns))
 
 
 def _favourite_venue(days: ir.Table, names: ir.Table) -> ir.Table:

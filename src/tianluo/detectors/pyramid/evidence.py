@@ -130,7 +130,7 @@ def person_evidence(  # noqa: PLR0917 (the detector's inputs, each a table of it
     if transfers is not None:
         parts.append(fee_counts(transfers))
     for part in parts:
-        right = part.rename({f"{c}_r": c for c in part.columns if c == "person_key"})
+        right = part.rename(person_key_r="person_key")
         table = table.left_join(right, table.person_key == right.person_key_r).drop("person_key_r")
     counts = [
         c for c in table.columns if table[c].type().is_integer() and c not in activity.columns

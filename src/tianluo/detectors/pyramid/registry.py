@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from tianluo.detectors.detector import Detector
-from tianluo.detectors.outputs import write_derived
+from tianluo.detectors.outputs import write_derived, write_derived_table
 from tianluo.detectors.pyramid.activity import activity_profile
 from tianluo.detectors.pyramid.alerts import pyramid_alerts
 from tianluo.detectors.pyramid.dens import dens_result, find_dens
@@ -50,9 +50,7 @@ def _transfer_links(engine: Engine, rules: Rules) -> Path:
 def _suspects(engine: Engine, rules: Rules) -> Path:
     has_transfers = engine.has_source("transactions") and engine.has_source("accounts")
     profile = score_profile(engine, rules, has_transfers)
-    path = engine.workspace.derived_path(PROFILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(profile_table(profile), path)
+    write_derived_table(engine.workspace, PROFILE, profile_table(profile))
     return write_result(engine.workspace, "suspects", suspects_result(profile, rules))
 
 
@@ -74,10 +72,9 @@ def _organizations(engine: Engine, rules: Rules) -> Path:
 
 
 def _alerts(engine: Engine, rules: Rules) -> Path:
-    path = engine.workspace.derived_path("alerts_pyramid")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pyramid_alerts(engine.workspace, rules), path)
-    return path
+    return write_derived_table(
+        engine.workspace, "alerts_pyramid", pyramid_alerts(engine.workspace, rules)
+    )
 
 
 PYRAMID_DETECTORS: tuple[Detector, ...] = (
