@@ -19,16 +19,22 @@ def test_simulate_ingest_run_evaluate(tmp_path: Path) -> None:
         ["run", "--workspace", str(ws)],
         ["evaluate", str(city), "--workspace", str(ws)],
         ["status", "--workspace", str(ws)],
+        ["run", "--workspace", str(ws), "--only", "dens,organizations"],
+        ["run", "--workspace", str(ws), "--only", "no_such_detector"],
     ]
     outputs = []
     for args in steps:
         result = runner.invoke(app, args)
-        assert result.exit_code == 0, (args, result.output)
+        assert result.exit_code == (2 if "no_such_detector" in args else 0), (args, result.output)
         outputs.append(result.output)
     assert (city / "truth" / "suspects.csv").exists()
     assert "presence_daily" in outputs[2] and "residency_rule" in outputs[2]
     assert "baseline" in outputs[3]
     assert "derived: " in outputs[4] and "presence_daily" in outputs[4]
+    # a re-run of two detectors alone, on what the first run wrote
+    assert "dens" in outputs[5] and "organizations" in outputs[5]
+    assert "residency_rule" not in outputs[5] and "person_keys" not in outputs[5]
+    assert "no detector named no_such_detector" in outputs[6]
 
 
 def test_run_on_a_missing_workspace_exits_1(tmp_path: Path) -> None:

@@ -43,6 +43,14 @@ def run(
     engine: Annotated[
         EngineKind, typer.Option("--engine", "-e", help="duckdb (default) or spark.")
     ] = "duckdb",
+    only: Annotated[
+        str | None,
+        typer.Option(
+            "--only",
+            help="Comma-separated detector names to run alone; earlier outputs stand in "
+            "for the others'.",
+        ),
+    ] = None,
 ) -> None:
     """Run every detector that the loaded sources allow; say which were skipped and why."""
     settings = load_settings()
@@ -53,9 +61,16 @@ def run(
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(1) from exc
     with open_engine(ws, engine, settings=settings) as session:
-        report = run_detectors(
-            session, rules, on_start=lambda d: err.print(f"running {d.name}: {d.description}")
-        )
+        try:
+            report = run_detectors(
+                session,
+                rules,
+                on_start=lambda d: err.print(f"running {d.name}: {d.description}"),
+                only=None if only is None else [n.strip() for n in only.split(",") if n.strip()],
+            )
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from exc
     table = Table(title=f"Detectors on {report.engine}")
     for name in ("detector", "rows", "seconds"):
         table.add_column(name, justify="left" if name == "detector" else "right")

@@ -103,13 +103,17 @@ class SuspectRules(_Section):
 
 
 class DenRules(_Section):
-    """Dens: how close members must sleep, how many make a den, how a den is scored."""
+    """Dens: who sleeps in which flat, how many make a den, how a den is scored."""
 
     member_min_score: float = Field(ge=0, le=1)
     min_members: int = Field(ge=2)
+    reported_min_members: int = Field(ge=1)
+    reach_errors: float = Field(gt=0, le=10)
+    night_error_m: float = Field(gt=0, le=500)
     cluster_radius_m: float = Field(gt=0, le=500)
-    rental_snap_m: float = Field(ge=0, le=500)
     tip_radius_m: float = Field(ge=0, le=1000)
+    gate_together_s: float = Field(ge=0, le=3600)
+    gate_min_days: int = Field(ge=1)
     alert_min_score: float = Field(ge=0, le=1)
 
 
@@ -118,11 +122,16 @@ class OrganizationRules(_Section):
 
     member_min_score: float = Field(ge=0, le=1)
     min_members: int = Field(ge=2)
+    min_fee_transfers: int = Field(ge=0)
     leader_min_downline: int = Field(ge=1)
     core_min_downline: int = Field(ge=1)
     threshold_members: int = Field(ge=1)
     threshold_levels: int = Field(ge=1)
     arrival_slack_days: int = Field(ge=0)
+    attach_min_calls: int = Field(ge=1)
+    attach_min_suspects: int = Field(ge=1)
+    attach_min_score: float = Field(ge=0, le=1)
+    attach_min_days_in_city: int = Field(ge=0)
 
 
 class Rules(_Section):

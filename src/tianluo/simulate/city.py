@@ -138,6 +138,7 @@ def simulate_city(
         streams["trees"],
         same_province=cfg.pyramid.same_province_share,
         same_county=cfg.pyramid.same_county_share,
+        shapes=cfg.pyramid.tree_shapes,
     )
     places = build_places(
         max(12, persons // cfg.population.persons_per_compound),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tianluo.simulate.pyramid import SHAPE_CYCLE
+
 
 @dataclass(frozen=True)
 class DirtyRates:
@@ -80,6 +82,8 @@ class PyramidConfig:
     full_entry_refund: float = 19000.0  # paid back by the organiser ~30 days after a full entry
     recruiter_commission: float = 0.15  # kept by the direct recruiter
     upline_commission: float = 0.10  # kept by each further upline; the organiser keeps the rest
+    # the shapes the organisations' trees take in turn (tianluo.simulate.pyramid.SHAPES)
+    tree_shapes: tuple[str, ...] = SHAPE_CYCLE
     cash_fee_share: float = 0.15  # fees paid in cash: no transfer in any feed
     never_called_share: float = 0.15  # recruits invited face to face at home: no call record
     same_county_share: float = 0.75  # recruits from the recruiter's county (relatives, friends)

@@ -33,7 +33,20 @@ import numpy as np
 
 from tianluo.model.regions import county_codes, provinces
 
-SHAPES = ("large", "wide", "deep", "medium", "edge", "large", "deep", "medium", "large", "edge")
+SHAPES = ("large", "wide", "deep", "medium", "edge")
+# the organisations of a default city take these shapes in turn
+SHAPE_CYCLE = (
+    "large",
+    "wide",
+    "deep",
+    "medium",
+    "edge",
+    "large",
+    "deep",
+    "medium",
+    "large",
+    "edge",
+)
 ORIGIN_SHARES: dict[str, float] = {
     "43": 0.1232,
     "37": 0.0843,
@@ -211,15 +224,19 @@ def build_trees(
     *,
     same_province: float = 0.92,
     same_county: float = 0.75,
+    shapes: tuple[str, ...] = SHAPE_CYCLE,
 ) -> Trees:
-    """Organisations of the planted shapes until at least ``participants`` people are placed."""
+    """Organisations of ``shapes`` (in turn) until at least ``participants`` people are placed."""
+    unknown = set(shapes) - set(SHAPES)
+    if not shapes or unknown:
+        raise ValueError(f"tree shapes must be some of {', '.join(SHAPES)}, not {unknown or '()'}")
     parents: list[np.ndarray] = []
-    shapes: list[str] = []
+    chosen: list[str] = []
     total = 0
-    while total < participants or len(shapes) < 3:
-        shape = SHAPES[len(shapes) % len(SHAPES)]
+    while total < participants or len(chosen) < 3:
+        shape = shapes[len(chosen) % len(shapes)]
         parents.append(_tree(shape, rng, min(160, participants // 3)))
-        shapes.append(shape)
+        chosen.append(shape)
         total += len(parents[-1])
     org = np.concatenate([np.full(len(p), k) for k, p in enumerate(parents)])
     offsets = np.cumsum([0] + [len(p) for p in parents[:-1]])
@@ -243,7 +260,7 @@ def build_trees(
         level=level,
         downline=down,
         role=np.asarray(role, dtype=object),
-        shape=shapes,
+        shape=chosen,
         region_code=_origins(parent, rng, same_province, same_county),
         age=_ages(total, rng),
         arrive_day=arrive,

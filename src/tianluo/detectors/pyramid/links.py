@@ -81,6 +81,7 @@ def transfer_links(engine: Engine, rules: SuspectRules) -> ir.Table:
         fees=fee.sum().cast("int64"),
         fee_yuan=keyed.amount.sum(where=fee).fill_null(0.0),
         refunds=refund.sum().cast("int64"),
+        refund_yuan=keyed.amount.sum(where=refund).fill_null(0.0),
         first_at=engine.local_seconds(keyed.ts).min(),
     )
     return pairs.filter(~pairs.own).drop("own")

@@ -7,8 +7,9 @@ on behaviour alone (lectures, venue hours, co-residence, gates, fees, calls;
 never the seizure itself), and, as Elkan and Noto (KDD 2008) show for learning
 from positive and unlabelled examples, its probability divided by ``c`` (the
 mean probability it gives the seized people it did not train on) estimates the
-probability of being a participant. Each person's reasons are the features that
-pushed their score up most (coefficient times standardised value).
+probability of being a participant. Weights are kept non-negative (evidence
+only raises a score; see ``_evidence_that_raises``). Each person's reasons are the
+features that pushed their score up most (coefficient times standardised value).
 
 When a feed holds too few seized people to learn from (``min_seized_to_learn``),
 the score is a noisy-OR of fixed evidence strengths (``RULE_STRENGTHS``), which
@@ -24,7 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # type: ignore[import-untyped]
-from sklearn.pipeline import make_pipeline  # type: ignore[import-untyped]
+from sklearn.pipeline import Pipeline, make_pipeline  # type: ignore[import-untyped]
 from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,8 +61,10 @@ def fit_scores(features: pd.DataFrame, seized: npt.NDArray[np.bool_], min_labell
     labelled = int(seized.sum())
     if labelled < max(min_labelled, FOLDS) or labelled == len(seized):
         return rule_scores(features)
-    x = np.log1p(features.to_numpy(np.float64).clip(min=0))
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0))
+    x_all = np.log1p(features.to_numpy(np.float64).clip(min=0))
+    used = _evidence_that_raises(x_all, seized)
+    x = x_all[:, used]
+    model = _model()
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
     held_out = cross_val_predict(model, x, seized, cv=folds, method="predict_proba")[:, 1]
     c = float(np.mean(held_out[seized]))
@@ -71,8 +74,31 @@ def fit_scores(features: pd.DataFrame, seized: npt.NDArray[np.bool_], min_labell
     scaler: StandardScaler = model[0]
     regression: LogisticRegression = model[1]
     z = (x - scaler.mean_) / np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    contributions = pd.DataFrame(z * regression.coef_[0], columns=features.columns)
+    contributions = pd.DataFrame(0.0, index=range(len(features)), columns=features.columns)
+    contributions.iloc[:, used] = z * regression.coef_[0]
     return Fitted(score, contributions, True, labelled, c)
+
+
+def _model() -> Pipeline:
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0))
+
+
+def _evidence_that_raises(x: FloatArray, seized: npt.NDArray[np.bool_]) -> list[int]:
+    """The features kept in the model: each must raise the score, never lower it.
+
+    Every feature is evidence *for* taking part, so a negative weight is an artefact
+    of who gets seized, not of who takes part: a sweep sends people home, so the
+    seized have fewer days in the city than participants left alone. Features
+    that come out negative are dropped and the rest refitted (an active-set
+    search for the best fit with non-negative weights).
+    """
+    used = list(range(x.shape[1]))
+    while used:
+        weights = _model().fit(x[:, used], seized)[1].coef_[0]
+        if (weights >= 0).all():
+            break
+        used = [f for f, w in zip(used, weights, strict=True) if w > 0 or w == weights.max()]
+    return used
 
 
 def rule_scores(features: pd.DataFrame) -> Fitted:
