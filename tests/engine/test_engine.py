@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -213,3 +214,33 @@ def test_duckdb_keeps_label_columns_as_enums(workspace: Workspace) -> None:
             raw.execute("SELECT column_name, column_type FROM (DESCRIBE labels)").fetchall()
         )
         assert types["name"].startswith("ENUM(")
+
+
+def test_per_group_steps_give_the_same_rows_on_every_engine(engine: Engine) -> None:
+    def _spread(group: pd.DataFrame, scale: float) -> pd.DataFrame:
+        """A per-group step: each group's total, scaled, and its first member.
+
+        (Defined here so that Spark's workers get it by value: they cannot import
+        a test module.)
+        """
+        return pd.DataFrame(
+            {
+                "group": [int(group["group"].iloc[0])],
+                "total": [float(group["x"].sum()) * scale],
+                "first": [str(group["name"].min())],
+            }
+        )
+
+    frame = pd.DataFrame(
+        {"group": [2, 1, 2, 3, 1], "x": [1.0, 2.0, 3.0, 4.0, 5.0], "name": list("edcba")}
+    )
+    schema = pa.schema([("group", pa.int64()), ("total", pa.float64()), ("first", pa.string())])
+    out = engine.map_groups(frame, "group", partial(_spread, scale=10.0), schema)
+    rows = out.sort_values("group").to_dict("records")
+    assert rows == [
+        {"group": 1, "total": 70.0, "first": "a"},
+        {"group": 2, "total": 40.0, "first": "c"},
+        {"group": 3, "total": 40.0, "first": "b"},
+    ]
+    empty = engine.map_groups(frame.iloc[:0], "group", partial(_spread, scale=1.0), schema)
+    assert list(empty.columns) == ["group", "total", "first"] and empty.empty

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self, TypeAlias
@@ -34,6 +35,7 @@ from tianluo.workspace import Workspace
 
 EngineKind = Literal["duckdb", "spark"]
 Data: TypeAlias = pa.Table | pd.DataFrame
+GroupFunction: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame]
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -144,6 +146,24 @@ class Engine(ABC):
         Dictionary-encode a text column whose values come from a small set (site ids,
         kinds): every engine reads it as text, and DuckDB handles it as an ENUM.
         """
+
+    def map_groups(
+        self, frame: pd.DataFrame, key: str, fn: GroupFunction, schema: pa.Schema
+    ) -> pd.DataFrame:
+        """``fn`` applied to the rows of each value of ``key``; the results, one frame.
+
+        For per-group steps written in Python (a graph algorithm on one
+        organisation): here the groups run one after another in this process; the
+        Spark engine spreads them over its workers. ``fn`` must be picklable (a
+        module-level function or a ``functools.partial`` of one) and return
+        columns of ``schema``.
+        """
+        empty: pd.DataFrame = schema.empty_table().to_pandas()
+        parts = [fn(group)[schema.names] for _, group in frame.groupby(key, sort=True)]
+        if not parts:
+            return empty
+        out: pd.DataFrame = pd.concat(parts, ignore_index=True)
+        return out
 
     @abstractmethod
     def read_parquet(self, path: Path, name: str) -> ir.Table:

@@ -10,17 +10,28 @@ dates exactly as on DuckDB.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import tempfile
 from pathlib import Path
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import pandas as pd
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from splink.internals.spark.jar_location import similarity_jar_location
 
-from tianluo.engine.base import Data, Engine, EngineKind, as_arrow, check_name, decode_labels
+from tianluo.engine.base import (
+    Data,
+    Engine,
+    EngineKind,
+    GroupFunction,
+    as_arrow,
+    check_name,
+    decode_labels,
+)
 from tianluo.engine.settings import LOCAL_TIMEZONE, SparkSettings
 from tianluo.workspace import Workspace
 
@@ -69,6 +80,9 @@ def spark_session(
         # entity resolution; the jar ships inside the splink wheel, nothing is downloaded
         "spark.jars": similarity_jar_location(),
     }
+    # Python workers (per-group steps, ``map_groups``) run this interpreter, which has
+    # Tianluo and its dependencies installed (the default is whatever ``python3`` is)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(settings.master).appName(settings.app_name)
     for key, value in options.items():
         builder = builder.config(key, value)
@@ -133,6 +147,19 @@ class SparkEngine(Engine):
         self._session.conf.set(TIMEZONE_KEY, LOCAL_TIMEZONE)
         return self._session.sql(self._con.compile(expr))
 
+    def map_groups(
+        self, frame: pd.DataFrame, key: str, fn: GroupFunction, schema: pa.Schema
+    ) -> pd.DataFrame:
+        """``fn`` per group on Spark's workers (``applyInPandas``); see ``Engine.map_groups``."""
+        empty: pd.DataFrame = schema.empty_table().to_pandas()
+        if frame.empty:
+            return empty
+        names = schema.names
+        spread = self._session.createDataFrame(frame).groupBy(key)
+        result = spread.applyInPandas(lambda group: fn(group)[names], schema=spark_ddl(schema))
+        out: pd.DataFrame = conform(result.toArrow(), schema).to_pandas()
+        return out
+
     def to_arrow(self, expr: ir.Table) -> pa.Table:
         return conform(self._frame(expr).toArrow(), expr.schema().to_pyarrow())
 
@@ -158,3 +185,21 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
             target = pa.timestamp("us", tz="UTC")
         columns.append(column if column.type == target else column.cast(target))
     return pa.table(columns, names=schema.names)
+
+
+SPARK_TYPES = {
+    pa.string(): "string",
+    pa.large_string(): "string",
+    pa.int64(): "bigint",
+    pa.int32(): "int",
+    pa.float64(): "double",
+    pa.bool_(): "boolean",
+}
+
+
+def spark_ddl(schema: pa.Schema) -> str:
+    """A Spark DDL schema string (``a string, b bigint``) for a flat Arrow schema."""
+    unknown = [f"{f.name}: {f.type}" for f in schema if f.type not in SPARK_TYPES]
+    if unknown:
+        raise TypeError(f"no Spark type for {', '.join(unknown)}")
+    return ", ".join(f"`{f.name}` {SPARK_TYPES[f.type]}" for f in schema)

@@ -21,7 +21,9 @@ payments, not passed-up shares).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -138,10 +140,31 @@ def member_links(engine: Engine, keys: list[str]) -> tuple[pd.DataFrame, pd.Data
     return calls, transfers
 
 
+TREE_SCHEMA = pa.schema(
+    [
+        ("group", pa.int64()),
+        ("person_key", pa.string()),
+        ("upline", pa.string()),
+        ("level", pa.int64()),
+        ("downline", pa.int64()),
+        ("role", pa.string()),
+        ("evidence", pa.string()),
+        ("funds_collected", pa.float64()),
+        ("top_evidence", pa.string()),
+    ]
+)
+CALL_COLUMNS = ["calls", "first_at"]
+TRANSFER_COLUMNS = ["transfers", "fees", "fee_yuan", "refunds", "yuan", "refund_yuan"]
+
+
 def build_organizations(
     engine: Engine, profile: pd.DataFrame, rules: OrganizationRules
 ) -> list[Tree]:
-    """Every organisation of suspects, largest first, with its recruitment tree."""
+    """Every organisation of suspects, largest first, with its recruitment tree.
+
+    The trees are built one group at a time by ``engine.map_groups``: in turn on
+    DuckDB, spread over the workers on Spark.
+    """
     suspects = sorted(profile.loc[profile["score"] >= rules.member_min_score, "person_key"])
     attached = attached_people(engine, profile, suspects, rules)
     keys = sorted({*suspects, *attached["person_key"]})
@@ -149,23 +172,71 @@ def build_organizations(
     calls, transfers = member_links(engine, keys)
     # sharing a den is not a link: dens of several organisations share compounds
     groups = organisation_groups(pd.Series(keys), calls, transfers, rules.min_members)
-    first_day = members.set_index("person_key")["first_day"]
+    inputs = group_inputs(groups, members.set_index("person_key")["first_day"], calls, transfers)
+    fees = inputs[inputs["kind"] == "transfer"].groupby("group")["fees"].sum()
+    # linked people who never paid each other an entry fee are not an organisation
+    paying = fees.index[fees >= rules.min_fee_transfers]
+    inputs = inputs[inputs["group"].isin(paying)]
+    rows = engine.map_groups(inputs, "group", partial(tree_rows, rules=rules), TREE_SCHEMA)
     trees = []
-    for number in range(int(groups.max()) + 1 if len(groups) else 0):
-        people = groups.index[groups.to_numpy() == number].tolist()
-        inside = set(people)
-        their_calls = calls[calls["a"].isin(inside) & calls["b"].isin(inside)]
-        their_transfers = transfers[
-            transfers["payer"].isin(inside) & transfers["payee"].isin(inside)
-        ]
-        if their_transfers["fees"].sum() < rules.min_fee_transfers:
-            continue  # linked people who never paid an entry fee: not an organisation
-        frame = pd.DataFrame(
-            {"person_key": people, "first_day": first_day.reindex(people).to_numpy()}
-        )
-        tree = recruitment_tree(frame, their_calls, their_transfers, rules)
-        trees.append(_cite_attachment(tree, attached))
+    for _, tree in rows.groupby("group", sort=True):
+        first = tree.iloc[0]
+        members_of = tree.drop(columns=["group", "funds_collected", "top_evidence"])
+        members_of = members_of.sort_values(["level", "person_key"], ignore_index=True)
+        found = Tree(members_of, float(first["funds_collected"]), str(first["top_evidence"]))
+        trees.append(_cite_attachment(found, attached))
     return trees
+
+
+def group_inputs(
+    groups: pd.Series, first_day: pd.Series, calls: pd.DataFrame, transfers: pd.DataFrame
+) -> pd.DataFrame:
+    """One long frame of every group's people, calls and transfers (``kind`` says which).
+
+    Columns: group, kind, a, b (person keys; payer and payee for a transfer), then
+    first_day (people), ``CALL_COLUMNS`` and ``TRANSFER_COLUMNS``.
+    """
+    grouped = groups[groups >= 0]
+    people = pd.DataFrame(
+        {
+            "group": grouped.to_numpy(),
+            "kind": "person",
+            "a": grouped.index.astype(str),
+            "b": "",
+            "first_day": first_day.reindex(grouped.index).to_numpy(np.float64),
+        }
+    )
+    ga, gb = calls["a"].map(grouped), calls["b"].map(grouped)
+    inside = calls[ga.notna() & (ga == gb)]
+    their_calls = inside.assign(group=ga[ga.notna() & (ga == gb)], kind="call")
+    pa_, pb_ = transfers["payer"].map(grouped), transfers["payee"].map(grouped)
+    paid = pa_.notna() & (pa_ == pb_)
+    their_transfers = transfers[paid].rename(columns={"payer": "a", "payee": "b"})
+    their_transfers = their_transfers.assign(group=pa_[paid], kind="transfer")
+    frame = pd.concat([people, their_calls, their_transfers], ignore_index=True)
+    numbers = ["first_day", *CALL_COLUMNS, *TRANSFER_COLUMNS]
+    for column in numbers:
+        frame[column] = frame[column].astype(np.float64) if column in frame else np.nan
+    frame["group"] = frame["group"].astype(np.int64)
+    return frame[["group", "kind", "a", "b", *numbers]]
+
+
+def tree_rows(group: pd.DataFrame, rules: OrganizationRules) -> pd.DataFrame:
+    """One group's tree as rows of ``TREE_SCHEMA`` (the function ``map_groups`` spreads)."""
+    people = group[group["kind"] == "person"].rename(columns={"a": "person_key"})
+    calls = group[group["kind"] == "call"][["a", "b", *CALL_COLUMNS]]
+    transfers = group[group["kind"] == "transfer"].rename(columns={"a": "payer", "b": "payee"})
+    tree = recruitment_tree(
+        people[["person_key", "first_day"]],
+        calls,
+        transfers[["payer", "payee", *TRANSFER_COLUMNS]],
+        rules,
+    )
+    return tree.members.assign(
+        group=int(group["group"].iloc[0]),
+        funds_collected=tree.funds_collected,
+        top_evidence=tree.top_evidence,
+    )
 
 
 def _cite_attachment(tree: Tree, attached: pd.DataFrame) -> Tree:
