@@ -13,14 +13,17 @@ can be spread over workers.
    the yuan v paid u other than refunds (a recruit pays the entry fee to the
    recruiter, who passes the rest up the line, so money flows up; a thousand
    yuan weighs about as much as an invitation, a small sum little), a call between
-   them before v was first seen in the city (the invitation), and v first seen in
-   the city more than ``arrival_slack_days`` after u. A refund the scheme hands
-   back (``refund_amounts_yuan``) paid to a member who is not one's own neighbour
-   in the tree is evidence of being the organiser.
+   them before v was first seen in the city (the invitation; only for someone first
+   seen more than ``arrival_slack_days`` into the data, who really came during
+   it), and v first seen in the city more than ``arrival_slack_days`` after u.
+   A refund the scheme hands back (``refund_amounts_yuan``) paid to a member who
+   is not one's own neighbour in the tree is evidence of being the organiser.
 3. **Top.** Choosing the organiser orients every link away from them; the
    organiser is the member whose orientation agrees with the most evidence
-   (computed for every member at once by re-rooting). Ties go to the earliest
-   first seen, then to whoever took in the most money net of what they paid.
+   (computed for every member at once by re-rooting). Ties (a link with no
+   evidence of its own leaves its two ends tied) go to whoever took in the most
+   money net of what they paid, then to the member with most links in the tree,
+   then to the earliest first seen.
 
 Levels count from the organiser (1); roles follow downline sizes; each member's
 ``evidence`` says why their upline is their upline.
@@ -175,13 +178,25 @@ def _spanning_links(n: int, links: _Links) -> npt.NDArray[np.bool_]:
     return keep
 
 
+def _came_during_data(first_day: npt.NDArray[np.float64], slack_days: int) -> npt.NDArray[np.bool_]:
+    """Per member: first seen more than ``slack_days`` after the group's first day seen.
+
+    Someone seen from (about) the start of the data was already in the city; a first
+    sighting a day later is a phone with no fix that day, not an arrival.
+    """
+    start = np.nanmin(first_day) if np.isfinite(first_day).any() else np.nan
+    came: npt.NDArray[np.bool_] = first_day - start > slack_days  # nan compares false
+    return came
+
+
 def _direction(
     links: _Links, first_day: npt.NDArray[np.float64], rules: OrganizationRules
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Evidence that i recruited j, and that j recruited i, per link."""
     fi, fj = first_day[links.i], first_day[links.j]
-    invited_j = (links.first_call_day < fj) & (fi < fj)  # nan compares false
-    invited_i = (links.first_call_day < fi) & (fj < fi)
+    came = _came_during_data(first_day, rules.arrival_slack_days)
+    invited_j = (links.first_call_day < fj) & (fi < fj) & came[links.j]  # nan compares false
+    invited_i = (links.first_call_day < fi) & (fj < fi) & came[links.i]
     later_j = fj - fi > rules.arrival_slack_days
     later_i = fi - fj > rules.arrival_slack_days
     i_up = (
@@ -265,8 +280,11 @@ def recruitment_tree(
         - np.bincount(links.j, links.yuan_ji, minlength=n)
     )
     earliest = np.nan_to_num(first_day, nan=np.inf)
-    # the organiser: best score; then first seen; then most money in; then key
-    order = np.lexsort((np.arange(n), -net, earliest, -np.round(score, 9)))
+    degree = np.bincount(links.i[tree], minlength=n) + np.bincount(links.j[tree], minlength=n)
+    # the organiser: best score; then most money taken in net (money flows up, and a
+    # link with no evidence of its own leaves the two ends tied); then most links
+    # in the tree; then first seen; then key
+    order = np.lexsort((np.arange(n), earliest, -degree, -np.round(net, 2), -np.round(score, 9)))
     organiser = int(order[0])
     # each further component hangs from the organiser by its own best member
     tops = {int(component[organiser]): organiser}
@@ -343,6 +361,7 @@ def _finish(
     rules: OrganizationRules,
 ) -> Tree:
     keys, links, tree, first_day = group.keys, group.links, group.tree, group.first_day
+    came = _came_during_data(first_day, rules.arrival_slack_days)
     level = _levels(upline, organiser)
     downline = _downlines(upline, level)
     pair = {
@@ -358,7 +377,9 @@ def _finish(
         else:
             gap = float(first_day[member] - first_day[up])
             invited = bool(
-                links.first_call_day[k] < first_day[member] and first_day[up] < first_day[member]
+                links.first_call_day[k] < first_day[member]
+                and first_day[up] < first_day[member]
+                and came[member]
             )
             evidence.append(
                 _link_evidence(links, k, up < member, gap, invited, rules.arrival_slack_days)
