@@ -20,6 +20,7 @@ from tianluo.cli import (
     fraud_commands,
     pipeline_commands,
     resolve_commands,
+    service_commands,
 )
 
 app = typer.Typer(
@@ -60,6 +61,7 @@ pipeline_commands.register(app)
 analysis_commands.register(app)
 resolve_commands.register(app)
 fraud_commands.register(app)
+service_commands.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Actions to other agencies: freeze and block requests, home-province notices, rental warnings."""

@@ -1,0 +1,1 @@
+"""The analysts' queue: alerts loaded from the results, filtered, assigned, dismissed, escalated."""

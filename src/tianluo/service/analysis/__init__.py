@@ -1,0 +1,1 @@
+"""Read-only views of the results for the workbench: statistics, profiles, trees, traces."""

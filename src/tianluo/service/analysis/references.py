@@ -1,0 +1,47 @@
+"""Person references (``p_…``) back to the identity number or phone they stand for."""
+
+from __future__ import annotations
+
+import threading
+
+from tianluo.service.analysis.results import ResultsStore
+from tianluo.service.privacy.masking import person_ref
+
+NAMING_COLUMNS = (
+    ("suspects", "id_number"),
+    ("organizations", "id_number"),
+    ("alerts", "subject"),
+    ("fraud_numbers", "phone"),
+)
+"""Where the persons that answers refer to come from."""
+
+
+class PersonRefs:
+    """Every reference the results can produce, rebuilt when a result file changes."""
+
+    def __init__(self, results: ResultsStore, secret: str) -> None:
+        self._results = results
+        self._key = secret.encode()
+        self._version: tuple[float, ...] | None = None
+        self._values: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, key: str) -> str | None:
+        """The identity number or phone behind ``key``: itself, or the person it refers to."""
+        if not key.startswith("p_"):
+            return key
+        version = self._results.version(*(name for name, _ in NAMING_COLUMNS))
+        if version != self._version:
+            with self._lock:
+                self._values = self._build()
+                self._version = version
+        return self._values.get(key)
+
+    def _build(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for name, column in NAMING_COLUMNS:
+            for row in self._results.rows(name):
+                value = row.get(column)
+                if value:
+                    values[person_ref(self._key, str(value))] = str(value)
+        return values

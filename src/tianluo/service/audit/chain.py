@@ -1,0 +1,106 @@
+"""Append one entry to the audit log, chained to the one before by SHA-256.
+
+Each entry's hash covers its own fields and the previous entry's hash, so an edited entry
+breaks its own hash and a deleted one breaks the next entry's link; the head row names the
+newest entry, so a deleted tail shows too. Appending first increments the head in the same
+transaction, which serialises writers on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tianluo.service.auth.principal import Principal
+from tianluo.service.db.base import utcnow
+from tianluo.service.db.models import AuditEntry, AuditHead
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did it, as the audit log names them (a user, or the system when ``user_id`` is None)."""
+
+    user_id: int | None
+    username: str
+    agency: str
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(None, "system", "")
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(principal.user_id, principal.username, principal.agency_code)
+
+
+def entry_hash(
+    prev_hash: str,
+    *,
+    seq: int,
+    at: dt.datetime,
+    user_id: int | None,
+    username: str,
+    agency: str,
+    action: str,
+    subject: str,
+    outcome: str,
+    detail: dict[str, Any],
+) -> str:
+    fields = [seq, at.isoformat(), user_id, username, agency, action, subject, outcome, detail]
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    subject: str = "",
+    *,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry in ``session``'s transaction; it is kept when the transaction commits."""
+    seq, prev_hash = session.execute(
+        sa.update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one()
+    at = utcnow()
+    subject = subject[:200]
+    body = json.loads(json.dumps(detail or {}, default=str))
+    digest = entry_hash(
+        prev_hash,
+        seq=seq,
+        at=at,
+        user_id=actor.user_id,
+        username=actor.username,
+        agency=actor.agency,
+        action=action,
+        subject=subject,
+        outcome=outcome,
+        detail=body,
+    )
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        user_id=actor.user_id,
+        username=actor.username,
+        agency=actor.agency,
+        action=action,
+        subject=subject,
+        outcome=outcome,
+        detail=body,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+    session.add(entry)
+    session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+    return entry

@@ -1,0 +1,1 @@
+"""Who may do what: agencies, users, roles, passwords, tokens, log-in throttling and CSRF."""

@@ -1,0 +1,1 @@
+"""Cases: the alerts, persons, accounts, notes and files an agency works on, and its shares."""

@@ -1,0 +1,1 @@
+"""Masking of identity numbers and phones, and stable references to persons."""
