@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import time
@@ -17,12 +18,24 @@ from tianluo.ingest import load_feed
 from tianluo.workspace import Workspace
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(feed: Path, workspace: Path, label: str) -> dict[str, Any]:
-    """Load ``feed`` into an emptied ``workspace`` and return the figures."""
+    """Load ``feed`` into an emptied ``workspace`` and return the figures.
+
+    The machine may be shared: the load average before and after, and the CPU
+    seconds this process used, say how far the wall-clock figures can be trusted.
+    """
     shutil.rmtree(workspace, ignore_errors=True)
+    load_before = os.getloadavg()
+    cpu_started = _cpu_seconds()
     started = time.perf_counter()
     report = load_feed(feed, Workspace.at(workspace))
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_started
     per_source = {s.source: s.rows_read for s in report.sources}
     pings = next((s for s in report.sources if s.source == "pings"), None)
     return {
@@ -34,6 +47,11 @@ def run(feed: Path, workspace: Path, label: str) -> dict[str, Any]:
         "rows_per_second": round(report.rows_read / seconds),
         "pings_seconds": pings.seconds if pings else None,
         "pings_per_second": round(pings.rows_read / pings.seconds) if pings else None,
+        "cpu_seconds": round(cpu, 1),
+        "cpu_seconds_per_million_rows": round(cpu / report.rows_read * 1e6, 3),
+        "cores": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
     }
 

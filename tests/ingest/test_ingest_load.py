@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,10 @@ import pytest
 from feedmaker import PING_HEADER, ping, write_csv, write_parquet
 
 from tianluo.ingest import FeedRefused, load_feed
+from tianluo.model import idnumber
 from tianluo.workspace import Workspace
+
+REGIONS = ("450102", "450103", "430102", "110101", "520102", "510104", "440103", "650102")
 
 
 def lake_rows(ws: Workspace, source: str, columns: str = "*") -> list[tuple[object, ...]]:
@@ -326,3 +331,43 @@ def test_zoned_parquet_timestamps_are_kept_as_instants(tmp_path: Path, ws: Works
     write_parquet(feed, "pings.parquet", table)
     load_feed(feed, ws)
     assert lake_rows(ws, "pings", "CAST(ts AS VARCHAR)") == [("2026-03-01 10:00:00+08",)]
+
+
+def test_identity_numbers_agree_with_the_python_rules(tmp_path: Path, ws: Workspace) -> None:
+    rng = random.Random(11)
+    raws: list[str] = []
+    for i in range(400):
+        born = dt.date(1920, 1, 1) + dt.timedelta(days=rng.randrange(35_000))
+        number = idnumber.make(f"{rng.choice(REGIONS)}", born, rng.randrange(1000))
+        kind = i % 5
+        if kind == 1 and number[6:8] == "19":
+            number = idnumber.to_legacy(number)
+        elif kind == 2:
+            number = number[:17] + rng.choice("0123456789X")
+        elif kind == 3:
+            j = rng.randrange(16)
+            number = number[:j] + number[j + 1] + number[j] + number[j + 2 :]
+        elif kind == 4:
+            number = f" {number[:9]} {number[9:].lower()} "
+        raws.append(number)
+    feed = tmp_path / "feed"
+    rows = [[f"138{i:08d}", raw, "2025-01-01"] for i, raw in enumerate(raws)]
+    write_csv(feed, "phones", ["phone", "id_number", "activated_at"], rows)
+    load_feed(feed, ws)
+    got = lake_rows(
+        ws,
+        "phones",
+        "id_number, id_number_status, id_number_province_code, id_number_birth_date, id_number_sex",
+    )
+    for raw, row in zip(raws, got, strict=True):
+        parsed = idnumber.parse(raw)
+        ok = parsed.status in (idnumber.IdStatus.VALID, idnumber.IdStatus.LEGACY)
+        expected = (
+            parsed.number,
+            parsed.status.value,
+            parsed.province_code[:2] if parsed.province_code else None,
+            parsed.birth_date if ok else None,
+            parsed.sex,
+        )
+        assert row == expected, raw
+    assert {r[1] for r in got} == {"valid", "legacy", "invalid"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,7 @@ from feedmaker import PING_HEADER, ping, write_csv
 from tianluo.contract.sources import SOURCES
 from tianluo.ingest import FeedRefused
 from tianluo.ingest.discover import discover
-from tianluo.ingest.readers import _record_lines, header, open_file
+from tianluo.ingest.readers import _record_lines, header, open_file, read_ahead
 
 PINGS = SOURCES["pings"]
 
@@ -79,3 +81,31 @@ def test_discover_finds_files_and_partition_directories(tmp_path: Path) -> None:
     found, ignored = discover(tmp_path)
     assert [(f.source, len(f.files)) for f in found] == [("pings", 1), ("calls", 1)]
     assert [p.name for p in ignored] == ["readme.md"]
+
+
+def test_read_ahead_keeps_order_raises_errors_and_stops_when_left() -> None:
+    assert list(read_ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise FeedRefused(Path("pings.csv"), "not readable")
+
+    got: list[int] = []
+    with pytest.raises(FeedRefused, match="not readable"):
+        got.extend(read_ahead(failing()))
+    assert got == [1]
+    produced: list[int] = []
+
+    def endless() -> Iterator[int]:
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    ahead = read_ahead(endless())
+    assert next(ahead) == 0
+    ahead.close()  # the producer stops: at most the queue's depth more was read
+    count = len(produced)
+    assert count <= 3
+    assert not any(t.name == "tianluo-read-ahead" for t in threading.enumerate())

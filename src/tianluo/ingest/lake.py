@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from tianluo.ingest.quarantine import BAD, GOOD
 from tianluo.ingest.report import LoadReport
 from tianluo.workspace import Workspace
 
@@ -61,8 +62,8 @@ def commit(workspace: Workspace, staging: Path, report: LoadReport) -> None:
     """Move a staged load into the lake and quarantine, then write its manifest (the commit)."""
     out = staging / "out"
     for source_dir in sorted(out.iterdir()) if out.exists() else []:
-        for part, target in (("_bad=false", workspace.lake), ("_bad=true", workspace.quarantine)):
-            files = sorted(source_dir.glob(f"*/{part}/*.parquet"))
+        for part, target in ((GOOD, workspace.lake), (BAD, workspace.quarantine)):
+            files = sorted(source_dir.glob(f"{part}/*.parquet"))
             if not files:
                 continue
             destination = target / source_dir.name / f"load={report.load_id}"

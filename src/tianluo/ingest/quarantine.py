@@ -24,8 +24,8 @@ from tianluo.ingest.report import LoadReport, SourceReport
 from tianluo.ingest.rules import literal
 from tianluo.workspace import Workspace
 
-GOOD = "_bad=false"
-BAD = "_bad=true"
+GOOD = "good"  # the staged files of a source bound for the lake
+BAD = "bad"  # and those bound for quarantine
 
 
 class _Loader(Protocol):
@@ -62,7 +62,7 @@ def write_invalid_records(
         )
         or "SELECT CAST(NULL AS BIGINT) AS _row_hash WHERE FALSE"
     )
-    target = loader.out / "invalid" / BAD
+    target = loader.out / BAD
     target.mkdir(parents=True, exist_ok=True)
     con.register("_invalid", table)
     try:
@@ -75,7 +75,7 @@ def write_invalid_records(
                       FROM _invalid)
                 WHERE h NOT IN ({seen})
                 QUALIFY row_number() OVER (PARTITION BY h ORDER BY _line) = 1
-            ) TO {literal(str(target / "data_0.parquet"))} (FORMAT parquet)"""
+            ) TO {literal(str(target / "invalid.parquet"))} (FORMAT parquet)"""
         )
         counts = con.execute(
             f"""SELECT count(*) FILTER (WHERE seen),
@@ -91,7 +91,7 @@ def write_invalid_records(
 
 
 def _files(out: Path, part: str) -> str | None:
-    files = sorted(out.glob(f"*/{part}/*.parquet"))
+    files = sorted(out.glob(f"{part}/*.parquet"))
     if not files:
         return None
     return "read_parquet([" + ", ".join(literal(str(f)) for f in files) + "], union_by_name = true)"

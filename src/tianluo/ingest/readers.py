@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -27,6 +29,8 @@ from tianluo.ingest.discover import file_format
 from tianluo.ingest.errors import FeedRefused
 
 BLOCK_SIZE = 8 << 20
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,3 +216,47 @@ def _record_lines(done: int, count: int, skipped: list[int]) -> np.ndarray:
     # k-th skipped line has (s_k - 2 - k) good records before it
     before = s - 2 - np.arange(len(s), dtype=np.int64)
     return ordinals + 2 + np.searchsorted(before, ordinals, side="right")
+
+
+def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Yield ``items`` while a thread produces up to ``depth`` more.
+
+    Arrow parses CSV without holding the GIL, so the next chunk of a file is
+    read while DuckDB validates and writes this one. An error of the producer
+    is raised here, in order; leaving early stops the producer.
+    """
+    ready: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(kind: str, value: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put((kind, value), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put("item", item):
+                    return
+            put("end", None)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put("error", exc)
+
+    producer = threading.Thread(target=produce, name="tianluo-read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            yield cast(T, value)
+    finally:
+        stop.set()
+        producer.join()

@@ -9,14 +9,13 @@ the tests hold both to the same answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
-from duckdb.func import PythonUDFType
 
 from tianluo.contract.sources import Column, Kind
-from tianluo.model import idnumber
 from tianluo.model.idnumber import CHECK_CHARS, WEIGHTS
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -32,9 +31,14 @@ class ColumnRule:
     computes the candidate value from ``{t}`` (the text). ``bad`` is a condition
     on ``{t}`` and ``{v}`` (the parsed value) that makes a present value
     unusable, with ``reason`` as its explanation. ``outputs`` maps output
-    columns to expressions of ``{t}`` and ``{v}``. ``clears`` marks optional
+    columns to expressions of ``{t}``, ``{v}`` and ``{ok}`` (the value is
+    present and not bad, a condition the query evaluates once). ``clears`` marks optional
     columns whose bad value is cleared (the row is kept) instead of refusing
     the row; ``nullable`` says whether an empty value is acceptable.
+    ``helpers`` are expressions of ``{t}`` computed once before ``parsed``,
+    which refers to them as ``{h0}``, ``{h1}``, ... ``hidden`` are outputs
+    (of the same placeholders) that later steps of the query use but the lake
+    does not keep.
     """
 
     text: str
@@ -44,6 +48,8 @@ class ColumnRule:
     outputs: dict[str, str]
     clears: bool
     nullable: bool
+    helpers: tuple[str, ...] = ()
+    hidden: dict[str, str] = field(default_factory=dict)
 
 
 def quote(name: str) -> str:
@@ -52,6 +58,16 @@ def quote(name: str) -> str:
 
 def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def constant(text: str) -> str:
+    """SQL for a text that is the same on every row (the load, the file), as cheap to write.
+
+    As a one-value ENUM, DuckDB writes it to Parquet as a dictionary-encoded
+    string without hashing every row: a tenth of the cost of a VARCHAR, and
+    the same column for every reader.
+    """
+    return f"CAST({literal(text)} AS ENUM({literal(text)}))"
 
 
 _NUMERIC = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
@@ -67,15 +83,17 @@ def is_typed(kind: Kind, arrow_type: pa.DataType) -> bool:
     return False
 
 
+def _as_text(col: str, arrow_type: pa.DataType) -> str:
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return col
+    return f"CAST({col} AS VARCHAR)"
+
+
 def _text(col: str, kind: Kind, arrow_type: pa.DataType) -> str:
     """The column as trimmed text (NULL when empty), or as it is when already typed."""
     if is_typed(kind, arrow_type):
         return col
-    text = (
-        col
-        if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
-        else (f"CAST({col} AS VARCHAR)")
-    )
+    text = _as_text(col, arrow_type)
     # TRIM costs more than the test for a space at either end: trim only those values
     return (
         f"CASE WHEN starts_with({text}, ' ') OR ends_with({text}, ' ') "
@@ -83,45 +101,86 @@ def _text(col: str, kind: Kind, arrow_type: pa.DataType) -> str:
     )
 
 
-def check_char_sql(first17: str) -> str:
-    """SQL for the ISO 7064 MOD 11-2 check character of a 17-digit string."""
-    terms = " + ".join(
-        f"CAST(substr({first17}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(WEIGHTS)
+CHECK_CHAR_MACRO = "tianluo_check_char"
+REAL_DATE_MACRO = "tianluo_real_date"
+
+
+def _check_char_body(n: str) -> str:
+    """SQL for the ISO 7064 MOD 11-2 check character of ``n``, the first 17 digits as a number.
+
+    Integer arithmetic on one number costs a fraction of 17 substrings.
+    """
+    terms = " + ".join(f"(({n} // {10 ** (16 - i)}) % 10) * {w}" for i, w in enumerate(WEIGHTS))
+    return f"substr({literal(CHECK_CHARS)}, CAST(({terms}) % 11 AS INTEGER) + 1, 1)"
+
+
+def _real_date_body(v: str, today: dt.date) -> str:
+    """SQL: whether the number ``v`` (YYYYMMDD) is a real date from 1900-01-01 to ``today``."""
+    y, m, d = f"({v} // 10000)", f"(({v} // 100) % 100)", f"({v} % 100)"
+    leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
+    month_days = (
+        f"CASE WHEN {m} = 2 THEN (CASE WHEN {leap} THEN 29 ELSE 28 END) "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
     )
-    return f"substr({literal(CHECK_CHARS)}, (({terms}) % 11) + 1, 1)"
+    return (
+        f"({v} BETWEEN 19000101 AND {today:%Y%m%d} AND {m} BETWEEN 1 AND 12 "
+        f"AND {d} BETWEEN 1 AND {month_days})"
+    )
 
 
-ID_STATUS_FUNCTION = "tianluo_id_status"
-
-
-def id_number_sql(x: str) -> dict[str, str]:
+def id_number_sql(
+    x: str, first17: str | None = None, digits15: str | None = None
+) -> dict[str, str]:
     """SQL for an identity number given its cleaned text ``x``: status, then the number.
 
     Valid 18-character numbers are kept; valid 15-digit legacy numbers are
     converted to 18; anything else is kept as cleaned text with status
     ``invalid`` (mistyped numbers are data, not errors); empty is ``missing``.
-    The status comes from ``tianluo.model.idnumber.statuses``, registered as a
-    vectorised function (``install_functions``); the ``number`` expression
-    refers to the status as ``{v}``.
+    ``first17`` and ``digits15`` name the text's first 17 characters and the
+    whole text as BIGINT when a query has computed them once (the rule does);
+    by default they are computed inline. The ``number`` expression refers to
+    the status as ``{v}``. The macros come from ``install_functions``.
     """
-    legacy_body = f"(substr({x}, 1, 6) || '19' || substr({x}, 7, 9))"
-    status = f"coalesce({ID_STATUS_FUNCTION}({x}), 'missing')"
-    number = (
-        f"CASE WHEN {{v}} = 'legacy' THEN {legacy_body} || {check_char_sql(legacy_body)} "
-        f"ELSE {x} END"
+    n = first17 or f"TRY_CAST(substr({x}, 1, 17) AS BIGINT)"
+    legacy = digits15 or f"TRY_CAST({x} AS BIGINT)"
+    status = (
+        f"CASE WHEN {x} IS NULL THEN 'missing' "
+        f"WHEN length({x}) = 18 AND regexp_full_match({x}, '[0-9]{{17}}[0-9X]') THEN "
+        f"(CASE WHEN {REAL_DATE_MACRO}(({n} // 1000) % 100000000) "
+        f"AND {CHECK_CHAR_MACRO}({n}) = substr({x}, 18, 1) THEN 'valid' ELSE 'invalid' END) "
+        f"WHEN length({x}) = 15 AND regexp_full_match({x}, '[0-9]{{15}}') THEN "
+        f"(CASE WHEN {REAL_DATE_MACRO}(19000000 + ({legacy} // 1000) % 1000000) "
+        "THEN 'legacy' ELSE 'invalid' END) "
+        "ELSE 'invalid' END"
     )
-    return {"number": number, "status": status}
+    legacy_body = f"(substr({x}, 1, 6) || '19' || substr({x}, 7, 9))"
+    number = (
+        f"CASE WHEN {{v}} = 'legacy' THEN {legacy_body} || "
+        f"{CHECK_CHAR_MACRO}(CAST({legacy_body} AS BIGINT)) ELSE {x} END"
+    )
+    # the first 17 digits of the 18-character number, as a number, for valid numbers only
+    digits = (
+        f"CASE WHEN {{v}} = 'valid' THEN {n} WHEN {{v}} = 'legacy' THEN "
+        f"({legacy} // 1000000000) * 100000000000 + 19000000000 + {legacy} % 1000000000 END"
+    )
+    return {"number": number, "status": status, "digits": digits}
 
 
-def install_functions(con: duckdb.DuckDBPyConnection) -> None:
-    """Register the vectorised Python rules the SQL uses (identity-number status)."""
-    con.create_function(
-        ID_STATUS_FUNCTION,
-        idnumber.statuses,
-        ["varchar"],
-        "varchar",
-        type=PythonUDFType.ARROW,
-        side_effects=False,
+def id_digits_column(name: str) -> str:
+    """The hidden column holding the first 17 digits of a valid identity number (BIGINT)."""
+    return f"_digits_{name}"
+
+
+def install_functions(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> None:
+    """Register the SQL macros the identity-number rule uses (check character, real date).
+
+    Plain SQL, so that DuckDB runs them on every core; ``today`` bounds birth
+    dates as ``tianluo.model.idnumber`` does.
+    """
+    today = today or dt.date.today()
+    con.execute(f"CREATE OR REPLACE TEMP MACRO {CHECK_CHAR_MACRO}(n) AS {_check_char_body('n')}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO {REAL_DATE_MACRO}(v) AS {_real_date_body('v', today)}"
     )
 
 
@@ -178,18 +237,19 @@ NAIVE_TO_INSTANT = (
 )
 
 
-# Text timestamps: the shape is checked by position (cheaper than a regular expression);
-# DuckDB's parser then accepts only real dates and times. A value with an offset (Z,
-# +08:00, +0800, +08) is an instant; a value without one is Shanghai local time.
-_ISO_SHAPE = "(substr({t}, 5, 1) = '-' AND substr({t}, 8, 1) = '-' AND length({t}) >= 10)"
+# Text timestamps: the shape is checked by position (LIKE, the cheapest test); DuckDB's
+# parser then accepts only real dates and times. A value with an offset (Z, +08:00,
+# +0800, +08) is an instant; a value without one is Shanghai local time, parsed once
+# (the shift above would parse it three times, which costs more than the zone lookup).
+_ISO_SHAPE = "({t} LIKE '____-__-__%')"
 _HAS_OFFSET = (
-    "(length({t}) > 10 AND (ends_with({t}, 'Z') OR substr({t}, -6, 1) IN ('+', '-') "
-    "OR substr({t}, -5, 1) IN ('+', '-') OR substr({t}, -3, 1) IN ('+', '-')))"
+    "(length({t}) > 10 AND (ends_with({t}, 'Z') "
+    "OR regexp_matches({t}, '(?s)[+-](.....|....|..)$')))"  # a sign 6, 5 or 3 from the end
 )
 TEXT_TO_INSTANT = (
     f"CASE WHEN NOT {_ISO_SHAPE} THEN NULL "
     f"WHEN {_HAS_OFFSET} THEN TRY_CAST({{t}} AS TIMESTAMPTZ) "
-    "ELSE " + NAIVE_TO_INSTANT.replace("{t}", "TRY_CAST({t} AS TIMESTAMP)") + " END"
+    "ELSE timezone('Asia/Shanghai', TRY_CAST({t} AS TIMESTAMP)) END"
 )
 
 
@@ -256,7 +316,7 @@ def sql_type(kind: Kind) -> str:
     return SQL_TYPES.get(kind, "VARCHAR")
 
 
-_KEEP_IF_GOOD = "CASE WHEN {t} IS NOT NULL AND NOT ({bad}) THEN {value} END"
+_KEEP_IF_GOOD = "CASE WHEN {ok} THEN {value} END"
 
 
 def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
@@ -265,15 +325,23 @@ def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     text = _text(quote(name), column.kind, arrow_type)
     optional = not column.required
     if column.kind is Kind.ID_NUMBER:
-        parts = id_number_sql("{t}")
+        raw = _as_text(quote(name), arrow_type)
+        parts = id_number_sql("{t}", "{h0}", "{h1}")
         return ColumnRule(
-            text=f"NULLIF(upper(regexp_replace({text}, '\\s', '', 'g')), '')",
+            # every space goes; most numbers come clean, and a test is cheaper than a rewrite
+            text=f"CASE WHEN regexp_full_match({raw}, '[0-9]{{17}}[0-9X]') THEN {raw} "
+            f"ELSE NULLIF(upper(regexp_replace({raw}, '\\s', '', 'g')), '') END",
             parsed=parts["status"],
             bad="FALSE",
             reason="",
             outputs={name: parts["number"], f"{name}_status": "{v}"},
             clears=optional,
             nullable=True,
+            hidden={id_digits_column(name): parts["digits"]},
+            helpers=(
+                "CASE WHEN length({t}) = 18 THEN TRY_CAST(substr({t}, 1, 17) AS BIGINT) END",
+                "CASE WHEN length({t}) = 15 THEN TRY_CAST({t} AS BIGINT) END",
+            ),
         )
     check = _CHECKS.get(column.kind)
     if check is None:  # TEXT and KEY: kept as given, trimmed
@@ -282,7 +350,7 @@ def rule_for(column: Column, arrow_type: pa.DataType) -> ColumnRule:
     if pa.types.is_timestamp(arrow_type) and arrow_type.tz and column.kind is Kind.TIMESTAMP:
         parsed = "CAST({t} AS TIMESTAMPTZ)"  # a zoned Parquet timestamp is an instant already
     value = "CAST({v} AS BIGINT)" if column.kind is Kind.COUNT else "{v}"
-    output = _KEEP_IF_GOOD.replace("{bad}", bad).replace("{value}", value)
+    output = _KEEP_IF_GOOD.replace("{value}", value)
     return ColumnRule(
         text, parsed, bad, f"{name}: {reason}", {name: output}, optional, column.nullable
     )
