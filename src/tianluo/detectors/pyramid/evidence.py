@@ -35,9 +35,11 @@ def residency_days(presence: ir.Table, rule: ResidencyRule) -> ir.Table:
     """Per person: days in the city and, of those, days near a site of the rule's kinds."""
     nearest = ibis.least(*(presence[f"min_dist_{k}_m"] for k in rule.site_kinds))
     near = presence.in_city & (nearest <= rule.near_site_radius_m)
+    # presence has one row per person and day, so counting rows counts days; a distinct
+    # count is ~5x slower on DuckDB (60 s against 13 s over the 55 M rows of 1 M persons)
     return presence.group_by("person_key").aggregate(
-        days_in_city=presence.day.nunique(where=presence.in_city),
-        days_near_sites=presence.day.nunique(where=near),
+        days_in_city=presence.count(where=presence.in_city),
+        days_near_sites=presence.count(where=near),
     )
 
 
