@@ -76,31 +76,19 @@ def record(
     at = utcnow()
     subject = subject[:200]
     body = json.loads(json.dumps(detail or {}, default=str))
-    digest = entry_hash(
-        prev_hash,
-        seq=seq,
-        at=at,
-        user_id=actor.user_id,
-        username=actor.username,
-        agency=actor.agency,
-        action=action,
-        subject=subject,
-        outcome=outcome,
-        detail=body,
-    )
-    entry = AuditEntry(
-        seq=seq,
-        at=at,
-        user_id=actor.user_id,
-        username=actor.username,
-        agency=actor.agency,
-        action=action,
-        subject=subject,
-        outcome=outcome,
-        detail=body,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": at,
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "agency": actor.agency,
+        "action": action,
+        "subject": subject,
+        "outcome": outcome,
+        "detail": body,
+    }
+    digest = entry_hash(prev_hash, **fields)
+    entry = AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
     session.add(entry)
     session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
     return entry
