@@ -8,7 +8,6 @@ transaction, which serialises writers on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -39,21 +38,25 @@ class Actor:
         return cls(principal.user_id, principal.username, principal.agency_code)
 
 
-def entry_hash(
-    prev_hash: str,
-    *,
-    seq: int,
-    at: dt.datetime,
-    user_id: int | None,
-    username: str,
-    agency: str,
-    action: str,
-    subject: str,
-    outcome: str,
-    detail: dict[str, Any],
-) -> str:
-    fields = [seq, at.isoformat(), user_id, username, agency, action, subject, outcome, detail]
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "user_id",
+    "username",
+    "agency",
+    "action",
+    "subject",
+    "outcome",
+    "detail",
+)
+"""The columns of an entry its hash covers, in the order they are hashed."""
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """The hash of one entry: the previous entry's hash and its ``HASHED_FIELDS``."""
+    values = [fields[name] for name in HASHED_FIELDS]
+    values[HASHED_FIELDS.index("at")] = fields["at"].isoformat()
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
@@ -87,7 +90,7 @@ def record(
         "outcome": outcome,
         "detail": body,
     }
-    digest = entry_hash(prev_hash, **fields)
+    digest = entry_hash(prev_hash, fields)
     entry = AuditEntry(**fields, prev_hash=prev_hash, hash=digest)
     session.add(entry)
     session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(hash=digest))

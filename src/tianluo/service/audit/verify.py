@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tianluo.service.audit.chain import entry_hash
+from tianluo.service.audit.chain import HASHED_FIELDS, entry_hash
 from tianluo.service.db.models import AuditEntry, AuditHead
 
 
@@ -53,18 +53,7 @@ def _check(entry: AuditEntry, expected_seq: int, prev_hash: str) -> str:
         return f"entry {expected_seq} is missing"
     if entry.prev_hash != prev_hash:
         return f"entry {entry.seq} does not link to the entry before it"
-    recomputed = entry_hash(
-        prev_hash,
-        seq=entry.seq,
-        at=entry.at,
-        user_id=entry.user_id,
-        username=entry.username,
-        agency=entry.agency,
-        action=entry.action,
-        subject=entry.subject,
-        outcome=entry.outcome,
-        detail=entry.detail,
-    )
+    recomputed = entry_hash(prev_hash, {name: getattr(entry, name) for name in HASHED_FIELDS})
     if recomputed != entry.hash:
         return f"entry {entry.seq} was changed after it was written"
     return ""
