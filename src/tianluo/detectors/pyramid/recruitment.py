@@ -82,14 +82,23 @@ class _Links:
 
 
 @dataclass(frozen=True, slots=True)
+class _Direction:
+    """Per link: evidence that i recruited j (``i_up``) and the reverse, and invitations."""
+
+    i_up: npt.NDArray[np.float64]
+    j_up: npt.NDArray[np.float64]
+    invited_i: npt.NDArray[np.bool_]  # i first called before i came into the city
+    invited_j: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
 class _Evidence:
     """One group's links, the spanning ones, and the evidence of direction and top."""
 
     keys: list[str]
     links: _Links
     tree: npt.NDArray[np.bool_]  # per link: kept in the spanning tree
-    i_up: npt.NDArray[np.float64]  # per link: evidence that i recruited j
-    j_up: npt.NDArray[np.float64]
+    direction: _Direction
     first_day: npt.NDArray[np.float64]  # per member
     refunds: npt.NDArray[np.float64]  # per member: refunds paid outside their neighbours
 
@@ -191,7 +200,7 @@ def _came_during_data(first_day: npt.NDArray[np.float64], slack_days: int) -> np
 
 def _direction(
     links: _Links, first_day: npt.NDArray[np.float64], rules: OrganizationRules
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+) -> _Direction:
     """Evidence that i recruited j, and that j recruited i, per link."""
     fi, fj = first_day[links.i], first_day[links.j]
     came = _came_during_data(first_day, rules.arrival_slack_days)
@@ -209,7 +218,7 @@ def _direction(
         + INVITATION_WEIGHT * invited_i
         + ARRIVAL_WEIGHT * later_i
     )
-    return i_up, j_up
+    return _Direction(i_up, j_up, invited_i, invited_j)
 
 
 def _refund_evidence(n: int, links: _Links, tree: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
@@ -269,9 +278,11 @@ def recruitment_tree(
     )
     links = _pair_links(keys, calls, transfers)
     tree = _spanning_links(n, links)
-    i_up, j_up = _direction(links, first_day, rules)
+    direction = _direction(links, first_day, rules)
     refunds = _refund_evidence(n, links, tree)
-    score, component = _root_scores(n, links.i[tree], links.j[tree], i_up[tree], j_up[tree])
+    score, component = _root_scores(
+        n, links.i[tree], links.j[tree], direction.i_up[tree], direction.j_up[tree]
+    )
     score = score + REFUND_WEIGHT * refunds
     net = (
         np.bincount(links.j, links.yuan_ij, minlength=n)
@@ -291,7 +302,7 @@ def recruitment_tree(
     for member in order.tolist():
         tops.setdefault(int(component[member]), member)
     upline = _orient(n, links.i[tree], links.j[tree], list(tops.values()), organiser)
-    evidence = _Evidence(keys, links, tree, i_up, j_up, first_day, refunds)
+    evidence = _Evidence(keys, links, tree, direction, first_day, refunds)
     return _finish(evidence, upline, organiser, transfers, rules)
 
 
@@ -361,7 +372,7 @@ def _finish(
     rules: OrganizationRules,
 ) -> Tree:
     keys, links, tree, first_day = group.keys, group.links, group.tree, group.first_day
-    came = _came_during_data(first_day, rules.arrival_slack_days)
+    direction = group.direction
     level = _levels(upline, organiser)
     downline = _downlines(upline, level)
     pair = {
@@ -376,13 +387,10 @@ def _finish(
             evidence.append("no link inside the organisation: placed under the organiser")
         else:
             gap = float(first_day[member] - first_day[up])
-            invited = bool(
-                links.first_call_day[k] < first_day[member]
-                and first_day[up] < first_day[member]
-                and came[member]
-            )
+            up_is_i = up < member
+            invited = bool(direction.invited_j[k] if up_is_i else direction.invited_i[k])
             evidence.append(
-                _link_evidence(links, k, up < member, gap, invited, rules.arrival_slack_days)
+                _link_evidence(links, k, up_is_i, gap, invited, rules.arrival_slack_days)
             )
     members = pd.DataFrame(
         {
@@ -399,7 +407,11 @@ def _finish(
     )
     first_payments = direct[(direct["payee"] == direct["upline"]) & (direct["fees"] > 0)]
     agreeing = float(
-        np.sum(np.where(upline[links.i[tree]] == links.j[tree], group.j_up[tree], group.i_up[tree]))
+        np.sum(
+            np.where(
+                upline[links.i[tree]] == links.j[tree], direction.j_up[tree], direction.i_up[tree]
+            )
+        )
     )
     top = [f"links oriented away from this member agree with {agreeing:.1f} units of evidence"]
     if group.refunds[organiser]:
