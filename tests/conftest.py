@@ -89,3 +89,27 @@ def engine(
     session = request.getfixturevalue("spark") if engine_kind == "spark" else None
     with open_engine(workspace, engine_kind, spark=session) as opened:
         yield opened
+
+
+AnalysedCity = Callable[[int, int], tuple[Path, Workspace]]
+
+
+@pytest.fixture(scope="session")
+def analysed_city(tmp_path_factory: pytest.TempPathFactory) -> AnalysedCity:
+    """Build a simulated city (persons, seed), load it and run every detector on DuckDB."""
+    from tianluo.detectors.runner import run_detectors  # noqa: PLC0415 (heavy, few tests)
+    from tianluo.ingest import load_feed  # noqa: PLC0415
+    from tianluo.rules import load_rules  # noqa: PLC0415
+    from tianluo.simulate import simulate_city  # noqa: PLC0415
+
+    def build(persons: int, seed: int) -> tuple[Path, Workspace]:
+        base = tmp_path_factory.mktemp(f"city-{persons}-{seed}")
+        feed = base / "feed"
+        simulate_city(feed, persons, seed=seed)
+        workspace = Workspace.at(base / "ws")
+        load_feed(feed, workspace)
+        with open_engine(workspace, "duckdb") as engine:
+            run_detectors(engine, load_rules())
+        return feed, workspace
+
+    return build

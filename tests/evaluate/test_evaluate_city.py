@@ -3,32 +3,21 @@ baseline rule computed from the ingested feed is scored beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pytest
 
 from tianluo.contract.results import RESULTS
-from tianluo.detectors.runner import run_detectors
-from tianluo.engine import open_engine
 from tianluo.evaluate import Status, evaluate
-from tianluo.ingest import load_feed
 from tianluo.results import write_result
-from tianluo.rules import load_rules
-from tianluo.simulate import simulate_city
 from tianluo.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workspace]:
-    base = tmp_path_factory.mktemp("city")
-    feed = base / "feed"
-    simulate_city(feed, 2_000, seed=11)
-    workspace = Workspace.at(base / "ws")
-    load_feed(feed, workspace)
-    with open_engine(workspace, "duckdb") as engine:
-        run_detectors(engine, load_rules())
-    return feed, workspace
+def city(analysed_city: Callable[[int, int], tuple[Path, Workspace]]) -> tuple[Path, Workspace]:
+    return analysed_city(2_000, 11)
 
 
 def test_detector_results_are_scored_beside_the_baseline(

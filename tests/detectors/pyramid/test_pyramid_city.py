@@ -8,6 +8,7 @@ that the profile beats the bare residency rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -19,20 +20,14 @@ from tianluo.engine import open_engine
 from tianluo.evaluate import evaluate
 from tianluo.ingest import load_feed
 from tianluo.rules import load_rules
-from tianluo.simulate import simulate_city
 from tianluo.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def pyramid_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Workspace]:
-    base = tmp_path_factory.mktemp("pyramid-city")
-    feed = base / "feed"
-    simulate_city(feed, 2_000, seed=5)
-    workspace = Workspace.at(base / "ws")
-    load_feed(feed, workspace)
-    with open_engine(workspace, "duckdb") as engine:
-        run_detectors(engine, load_rules())
-    return feed, workspace
+def pyramid_city(
+    analysed_city: Callable[[int, int], tuple[Path, Workspace]],
+) -> tuple[Path, Workspace]:
+    return analysed_city(2_000, 5)
 
 
 def test_suspects_beat_the_bare_rule_and_cite_their_evidence(
