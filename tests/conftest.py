@@ -7,6 +7,7 @@ A test that takes ``engine`` runs twice: on DuckDB and, marked ``spark``, on Spa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -96,12 +97,13 @@ AnalysedCity = Callable[[int, int], tuple[Path, Workspace]]
 
 @pytest.fixture(scope="session")
 def analysed_city(tmp_path_factory: pytest.TempPathFactory) -> AnalysedCity:
-    """Build a simulated city (persons, seed), load it and run every detector on DuckDB."""
+    """Build a simulated city (persons, seed), load it and run every detector on DuckDB (once)."""
     from tianluo.detectors.runner import run_detectors  # noqa: PLC0415 (heavy, few tests)
     from tianluo.ingest import load_feed  # noqa: PLC0415
     from tianluo.rules import load_rules  # noqa: PLC0415
     from tianluo.simulate import simulate_city  # noqa: PLC0415
 
+    @functools.cache  # one build per (persons, seed) for the whole run
     def build(persons: int, seed: int) -> tuple[Path, Workspace]:
         base = tmp_path_factory.mktemp(f"city-{persons}-{seed}")
         feed = base / "feed"

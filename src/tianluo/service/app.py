@@ -26,6 +26,7 @@ from tianluo.service.routers import (
     screening,
 )
 from tianluo.service.settings import ServiceSettings
+from tianluo.web import install_workbench
 from tianluo.workspace import Workspace
 
 WORKSPACE_VARIABLE = "TIANLUO_WORKSPACE"
@@ -77,6 +78,7 @@ def create_app(
         audit.router,
     ):
         app.include_router(router)
+    install_workbench(app)  # the analysts' pages, after the API's routes
     return app
 
 

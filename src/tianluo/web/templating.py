@@ -1,0 +1,55 @@
+"""Rendering a page: the template, the user's language, menu and CSRF value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from tianluo import __version__
+from tianluo.service.auth.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
+from tianluo.service.auth.principal import Principal
+from tianluo.web.i18n import LANGUAGES, language_of, translator
+from tianluo.web.navigation import menu_for
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.globals.update(
+    version=__version__, languages=LANGUAGES, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER
+)
+
+
+def static_url(path: str) -> str:
+    """``/static/<path>?v=<version>``: a new release is never served from a stale cache."""
+    return f"/static/{path}?v={__version__}"
+
+
+TEMPLATES.env.globals["static"] = static_url
+
+
+def render(
+    request: Request,
+    template: str,
+    values: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The page ``template`` with ``values``; the layout gets the user, menu and labels."""
+    language = language_of(request)
+    principal: Principal | None = getattr(request.state, "principal", None)
+    context: dict[str, Any] = {
+        "request": request,
+        "lang": language,
+        "t": translator(language),
+        "principal": principal,
+        "menu": menu_for(principal) if principal else [],
+        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+        "path": request.url.path,
+        **(values or {}),
+    }
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("tianluo_lang", language, max_age=365 * 86400, samesite="lax")
+    return response
