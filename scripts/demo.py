@@ -19,6 +19,8 @@ from tianluo.evaluate import evaluate, print_report
 from tianluo.ingest import load_feed, render
 from tianluo.results import export_results
 from tianluo.rules import load_rules
+from tianluo.service.admin import open_database
+from tianluo.service.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo_accounts
 from tianluo.settings import load_settings
 from tianluo.simulate import simulate_city
 from tianluo.workspace import Workspace
@@ -71,11 +73,21 @@ def main() -> None:
     console.print(Rule("5. Evaluating against the planted truth"))
     print_report(evaluate(city, workspace, rules=rules), console)
 
+    console.print(Rule("6. Preparing the workbench"))
+    engine = open_database(workspace)
+    seed_demo_accounts(engine)
+    engine.dispose()
+    console.print(f"Demo agencies and accounts are in {ws_dir} (every password: {DEMO_PASSWORD})")
+    for account in DEMO_ACCOUNTS:
+        console.print(f"  {account.username:<20} {account.what}")
+
     console.print(Rule(f"Done in {time.perf_counter() - started:.0f} s"))
     console.print(
         f"Workspace: {ws_dir}  (open {workspace.database} with DuckDB to query the lake)\n"
-        "The analysts' workbench is not built yet; when it is, `tianluo serve "
-        f"--workspace {ws_dir}` will start it."
+        "Open the workbench:\n"
+        f"  .venv/bin/tianluo serve --workspace {ws_dir}\n"
+        "  then browse to http://127.0.0.1:8000 and log in as amr_analyst "
+        f"(password {DEMO_PASSWORD}); police_analyst sees the fraud side."
     )
 
 
