@@ -11,15 +11,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import psycopg
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from service_api import Api, Template
 from service_data import AGENCIES, PASSWORD, USERS, write_lake, write_results
 
 from tianluo.service import ServiceSettings, create_app
@@ -31,14 +29,6 @@ from tianluo.service.settings import service_dir
 from tianluo.workspace import Workspace
 
 POSTGRES = os.environ.get("TIANLUO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-@dataclass
-class Template:
-    kind: str
-    location: str  # a SQLite file, or a PostgreSQL database name
-    tokens: dict[str, str]
-    user_ids: dict[str, int]
 
 
 def _seed(engine: sa.Engine) -> tuple[dict[str, str], dict[str, int]]:
@@ -124,28 +114,6 @@ def settings(template: Template, workspace: Workspace) -> Iterator[ServiceSettin
     _pg_execute(f"CREATE DATABASE {name} TEMPLATE {template.location}")
     yield _settings(name)
     _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-class Api:
-    """The test client, with a user's bearer token per call: ``api.get(path, as_="gate")``."""
-
-    def __init__(self, client: TestClient, template: Template, settings: ServiceSettings) -> None:
-        self.client = client
-        self.tokens = template.tokens
-        self.user_ids = template.user_ids
-        self.settings = settings
-
-    def _headers(self, as_: str | None) -> dict[str, str]:
-        return {} if as_ is None else {"Authorization": f"Bearer {self.tokens[as_]}"}
-
-    def get(self, path: str, *, as_: str | None, **kwargs: Any) -> httpx2.Response:
-        return self.client.get(path, headers=self._headers(as_), **kwargs)
-
-    def post(self, path: str, *, as_: str | None, **kwargs: Any) -> httpx2.Response:
-        return self.client.post(path, headers=self._headers(as_), **kwargs)
-
-    def patch(self, path: str, *, as_: str | None, **kwargs: Any) -> httpx2.Response:
-        return self.client.patch(path, headers=self._headers(as_), **kwargs)
 
 
 @pytest.fixture

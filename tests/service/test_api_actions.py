@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from service_api import Api
 from service_data import F1, P1
-
-from conftest import Api
 
 
 def _create(api: Api, user: str, **body: object) -> dict:

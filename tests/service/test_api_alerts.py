@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from service_api import Api
 from service_data import P1
-
-from conftest import Api
 
 
 def _alerts(api: Api, user: str, **params: object) -> dict:

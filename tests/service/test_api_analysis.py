@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from service_api import Api
 from service_data import P1, P2
-
-from conftest import Api
 
 
 def test_statistics_and_heat_cells(api: Api) -> None:

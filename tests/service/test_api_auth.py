@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from service_api import Api
 from service_data import PASSWORD
-
-from conftest import Api
 
 
 def test_health_and_openapi(api: Api) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from service_api import Api
 
 
 def _open(api: Api, user: str = "police_analyst", title: str = "TX1 fraud ring") -> int:

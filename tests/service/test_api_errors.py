@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from conftest import Api
+from service_api import Api
+
 from tianluo.service.logs import JsonFormatter
 
 

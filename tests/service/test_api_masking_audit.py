@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from service_api import Api
 from service_data import P1
 from typer.testing import CliRunner
 
-from conftest import Api
 from tianluo.cli.app import app as cli
 from tianluo.service.db import make_engine
 from tianluo.service.settings import database_url

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from service_api import Api
 from service_data import F1, P1, P3
 
-from conftest import Api
 from tianluo.service.db import make_engine
 from tianluo.service.settings import database_url
 

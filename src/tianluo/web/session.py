@@ -50,3 +50,16 @@ def page_requires(
         return principal
 
     return dependency
+
+
+def page_requires_any(
+    *permissions: Permission,
+) -> Callable[[Request, Principal], Coroutine[Any, Any, Principal]]:
+    """Like ``page_requires``, for a page that any one of ``permissions`` opens."""
+
+    async def dependency(request: Request, principal: PageUser) -> Principal:
+        if not any(principal.can(p) for p in permissions):
+            await check_permission(request, request.app.state.context, principal, permissions[0])
+        return principal
+
+    return dependency

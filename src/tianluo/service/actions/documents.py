@@ -7,13 +7,18 @@ from typing import Any
 import duckdb
 
 from tianluo.service.analysis.results import ResultsStore
+from tianluo.service.analysis.traces import account_facts
 from tianluo.service.errors import InvalidInput
 from tianluo.workspace import Workspace
 
 
 def freeze_body(
-    results: ResultsStore, txn_id: str, account_ids: list[str] | None
+    results: ResultsStore,
+    txn_id: str,
+    account_ids: list[str] | None,
+    workspace: Workspace | None = None,
 ) -> dict[str, Any]:
+    """The accounts holding a traced transfer's money, in freeze order (banks from the lake)."""
     rows = [r for r in results.rows("traces") if r["txn_id"] == txn_id]
     if account_ids:
         rows = [r for r in rows if r["account_id"] in set(account_ids)]
@@ -30,6 +35,10 @@ def freeze_body(
         }
         for r in rows
     ]
+    if workspace is not None:
+        facts = account_facts(workspace, [a["account_id"] for a in accounts])
+        for account in accounts:
+            account["bank"] = facts.get(account["account_id"], {}).get("bank")
     return {
         "txn_id": txn_id,
         "accounts": accounts,

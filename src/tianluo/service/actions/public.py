@@ -9,7 +9,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from tianluo.service.actions.kinds import KINDS, ActionKind
-from tianluo.service.actions.workflow import clock
+from tianluo.service.actions.workflow import clock, visible
+from tianluo.service.audit import Actor, record
+from tianluo.service.auth.principal import Principal
+from tianluo.service.auth.roles import Permission
 from tianluo.service.db.models import Action, Agency
 from tianluo.service.privacy.masking import Masker
 
@@ -55,6 +58,21 @@ def document(session: Session, action: Action, masker: Masker) -> dict[str, Any]
         "clock": clock(action),
         "body": _masked(action.body, masker),
     }
+
+
+def masker_for(principal: Principal, action: Action, masker: Masker) -> Masker:
+    """The recipient reads the identifiers in full: acting on them is the document's purpose."""
+    if principal.agency_id == action.to_agency_id and principal.can(Permission.ANSWER_ACTIONS):
+        return Masker("", unmasked=True)
+    return masker
+
+
+def read(session: Session, principal: Principal, action_id: int, masker: Masker) -> dict[str, Any]:
+    """The document of an action the user's agency sent or received; the reading is audited."""
+    action = visible(session, principal, action_id)
+    record(session, Actor.of(principal), "action.read", f"action:{action.id}")
+    session.commit()
+    return document(session, action, masker_for(principal, action, masker))
 
 
 def printable(doc: dict[str, Any]) -> str:

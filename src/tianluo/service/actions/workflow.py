@@ -101,6 +101,8 @@ def answer(
         status == "acknowledged" and action.status != "sent"
     ):
         raise Conflict(f"action {action.id} is {action.status}; it cannot become {status}")
+    if status == "refused" and not note.strip():
+        raise InvalidInput("a refusal says why", field="note")
     now = utcnow()
     if action.acknowledged_at is None:
         action.acknowledged_at = now
@@ -132,9 +134,20 @@ def clock(action: Action) -> dict[str, float | None]:
 
 
 def list_actions(
-    session: Session, principal: Principal, direction: str, status: str | None
+    session: Session,
+    principal: Principal,
+    direction: str,
+    status: str | None,
+    *,
+    case_id: int | None = None,
+    kind: str | None = None,
 ) -> list[Action]:
+    """The actions the user's agency sent, received (once sent), or both; newest first."""
     query = sa.select(Action).order_by(Action.id.desc())
+    if case_id is not None:
+        query = query.where(Action.case_id == case_id)
+    if kind:
+        query = query.where(Action.kind == kind)
     if direction == "sent":
         query = query.where(Action.from_agency_id == principal.agency_id)
     received = sa.and_(Action.to_agency_id == principal.agency_id, Action.status != "created")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tianluo.service.analysis.results import ResultsStore
 from tianluo.service.audit import Actor, record
 from tianluo.service.auth.principal import Principal
-from tianluo.service.auth.roles import alert_queue
+from tianluo.service.auth.roles import PERMISSIONS, Permission, Role, alert_queue
 from tianluo.service.db.base import utcnow
 from tianluo.service.db.models import Alert, User
 from tianluo.service.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -20,6 +20,10 @@ from tianluo.service.history import note_change
 from tianluo.service.privacy.masking import Masker
 
 STATUSES = ("open", "assigned", "snoozed", "dismissed", "escalated")
+SORTS = ("score", "time")
+"""Queue orders: highest score first, or newest evidence first."""
+MIN_REASON = 3
+"""A dismissal says why in at least this many characters (blanks aside)."""
 
 
 def sync_alerts(session: Session, results: ResultsStore) -> int:
@@ -55,6 +59,7 @@ class AlertFilter:
     include_snoozed: bool = False
     limit: int = 100
     offset: int = 0
+    sort: str = "score"
 
 
 def list_alerts(
@@ -71,8 +76,15 @@ def list_alerts(
         query = query.where(Alert.score >= filt.min_score)
     if not filt.include_snoozed:
         query = query.where(sa.or_(Alert.snoozed_until.is_(None), Alert.snoozed_until <= utcnow()))
+    if filt.sort not in SORTS:
+        raise InvalidInput(f"sort is one of {', '.join(SORTS)}", field="sort")
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(Alert.score.desc(), Alert.id).limit(filt.limit).offset(filt.offset)
+    order = (
+        (Alert.created_at.desc().nulls_last(), Alert.score.desc(), Alert.id)
+        if filt.sort == "time"
+        else (Alert.score.desc(), Alert.id)
+    )
+    page = query.order_by(*order).limit(filt.limit).offset(filt.offset)
     return total, list(session.scalars(page))
 
 
@@ -121,6 +133,11 @@ def snooze(session: Session, principal: Principal, alert: Alert, until: dt.datet
 
 def dismiss(session: Session, principal: Principal, alert: Alert, reason: str) -> Alert:
     _open(alert)
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise InvalidInput(
+            f"say why the alert is dismissed (at least {MIN_REASON} characters)", field="reason"
+        )
     alert.status = "dismissed"
     alert.dismiss_reason = reason
     return _changed(session, principal, alert, "dismiss", reason=reason)
@@ -133,6 +150,16 @@ def reopen(session: Session, principal: Principal, alert: Alert) -> Alert:
     alert.snoozed_until = None
     alert.dismiss_reason = None
     return _changed(session, principal, alert, "reopen")
+
+
+def assignees(session: Session, principal: Principal) -> list[User]:
+    """The active users of the principal's agency who may work alerts: whom one may assign to."""
+    users = session.scalars(
+        sa.select(User)
+        .where(User.agency_id == principal.agency_id, User.active.is_(True))
+        .order_by(User.username)
+    )
+    return [u for u in users if Permission.WORK_ALERTS in PERMISSIONS[Role(u.role)]]
 
 
 def public(alert: Alert, masker: Masker) -> dict[str, Any]:

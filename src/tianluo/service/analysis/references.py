@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import threading
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from tianluo.service.analysis.results import ResultsStore
 from tianluo.service.privacy.masking import person_ref
 
@@ -12,8 +15,10 @@ NAMING_COLUMNS = (
     ("organizations", "id_number"),
     ("alerts", "subject"),
     ("fraud_numbers", "phone"),
+    ("person_keys", "person_key"),
 )
-"""Where the persons that answers refer to come from."""
+"""Where the persons that answers refer to come from (``person_keys``: everyone resolved,
+so that a profile's links to people outside the results open their profiles too)."""
 
 
 class PersonRefs:
@@ -40,8 +45,12 @@ class PersonRefs:
     def _build(self) -> dict[str, str]:
         values: dict[str, str] = {}
         for name, column in NAMING_COLUMNS:
-            for row in self._results.rows(name):
-                value = row.get(column)
+            path = self._results.workspace.result_path(name)
+            if not path.exists():
+                continue
+            # one column, its distinct values: person_keys has a row per record, not per person
+            distinct = pc.unique(pq.read_table(path, columns=[column]).column(column))
+            for value in distinct.to_pylist():
                 if value:
                     values[person_ref(self._key, str(value))] = str(value)
         return values

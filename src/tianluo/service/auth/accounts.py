@@ -54,6 +54,25 @@ def create_user(
     return user
 
 
+def list_agencies(session: Session) -> list[Agency]:
+    """Every agency, by name: whom a case may be shared with."""
+    return list(session.scalars(sa.select(Agency).order_by(Agency.name)))
+
+
+def usernames(session: Session, user_ids: set[int]) -> dict[int, str]:
+    """The user names of ``user_ids``: who made each change in a history."""
+    if not user_ids:
+        return {}
+    rows = session.execute(sa.select(User.id, User.username).where(User.id.in_(user_ids)))
+    return {row.id: row.username for row in rows}
+
+
+def user_id_of(session: Session, username: str) -> int | None:
+    """The id of the user called ``username``, if there is one."""
+    found: int | None = session.scalar(sa.select(User.id).where(User.username == username))
+    return found
+
+
 def has_users(session: Session) -> bool:
     return session.scalar(sa.select(sa.func.count()).select_from(User)) != 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,8 @@ from tianluo.service.history import changes_of, note_change
 from tianluo.service.privacy.masking import Masker
 
 ITEM_KINDS = ("alert", "person", "organization", "account", "phone")
+CASE_KINDS = ("pyramid", "fraud", "other")
+"""What a case is about: pyramid selling (传销), telecom or online fraud (电诈), or other."""
 
 
 def _touched(
@@ -27,26 +30,44 @@ def _touched(
     record(session, Actor.of(principal), f"case.{change}", f"case:{case.id}", detail=detail)
 
 
-def open_case(session: Session, principal: Principal, title: str, summary: str) -> Case:
+def open_case(
+    session: Session, principal: Principal, title: str, summary: str, kind: str = "other"
+) -> Case:
+    if kind not in CASE_KINDS:
+        raise InvalidInput(f"kind is one of {', '.join(CASE_KINDS)}", field="kind")
     case = Case(
-        title=title, summary=summary, agency_id=principal.agency_id, created_by=principal.user_id
+        title=title,
+        summary=summary,
+        kind=kind,
+        agency_id=principal.agency_id,
+        created_by=principal.user_id,
     )
     session.add(case)
     session.flush()
-    _touched(session, principal, case, "open", title=title)
+    _touched(session, principal, case, "open", title=title, kind=kind)
     session.commit()
     return case
 
 
 def escalate(
-    session: Session, principal: Principal, alert: Alert, case: Case | None, title: str | None
+    session: Session,
+    principal: Principal,
+    alert: Alert,
+    case: Case | None,
+    title: str | None,
+    *,
+    related: Sequence[tuple[str, str]] = (),
 ) -> Case:
-    """Put an alert in a case (a new one unless ``case`` is given); the alert leaves the queue."""
+    """Put an alert in a case (a new one unless ``case`` is given); the alert leaves the queue.
+
+    The case gains the alert, its subject and the ``related`` items (``(kind, value)``,
+    e.g. the organisation an organiser's alert is about)."""
     if alert.status in ("dismissed", "escalated"):
         raise Conflict(f"alert {alert.id} is {alert.status}")
     if case is None:
         case = Case(
             title=title or f"{alert.kind} {alert.id}",
+            kind="pyramid" if alert.kind.startswith("pyramid") else "fraud",
             agency_id=principal.agency_id,
             created_by=principal.user_id,
         )
@@ -58,11 +79,11 @@ def escalate(
     alert.updated_at = utcnow()
     note_change(session, "alert", alert.id, principal, "escalate", detail={"case_id": case.id})
     _add_item(session, principal, case, "alert", str(alert.id))
-    subject_kind = (
-        "organization" if alert.kind == "pyramid_organization" else _subject_kind(alert.kind)
-    )
+    subject_kind = _subject_kind(alert.kind)
     if subject_kind:
         _add_item(session, principal, case, subject_kind, alert.subject)
+    for kind, value in related:
+        _add_item(session, principal, case, kind, value)
     session.commit()
     return case
 
@@ -70,6 +91,7 @@ def escalate(
 def _subject_kind(alert_kind: str) -> str | None:
     return {
         "pyramid_suspect": "person",
+        "pyramid_organization": "person",  # the subject is the organiser
         "fraud_number": "phone",
         "mule_account": "account",
         "victim_warning": "person",
@@ -155,10 +177,14 @@ def set_status(session: Session, principal: Principal, case: Case, status: str) 
     return case
 
 
-def list_cases(session: Session, principal: Principal, status: str | None) -> list[Case]:
+def list_cases(
+    session: Session, principal: Principal, status: str | None, kind: str | None = None
+) -> list[Case]:
     query = sa.select(Case).where(Case.id.in_(visible_case_ids(principal))).order_by(Case.id.desc())
     if status:
         query = query.where(Case.status == status)
+    if kind:
+        query = query.where(Case.kind == kind)
     return list(session.scalars(query))
 
 
@@ -166,6 +192,7 @@ def summary(case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
         "title": case.title,
+        "kind": case.kind,
         "status": case.status,
         "agency_id": case.agency_id,
         "created_by": case.created_by,

@@ -37,6 +37,16 @@ def mask_text(text: str) -> str:
     return PHONE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
+def mask_account(value: str) -> str:
+    """A bank account or card: ``6217000007919218066`` → ``6217***********8066``.
+
+    Pseudo accounts such as cash machines (``CASH-...``) name no one and stay as they are.
+    """
+    if not value[:1].isdigit() or len(value) <= 8:
+        return value
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
 def mask_value(value: str) -> str:
     """An identifier of unknown kind: masked as an identity number, a phone, or left alone."""
     if ID_NUMBER.fullmatch(value):
@@ -62,6 +72,11 @@ class Masker:
         if text is None or self.unmasked:
             return text
         return mask_text(text)
+
+    def account(self, value: str | None) -> str | None:
+        if value is None or self.unmasked:
+            return value
+        return mask_account(value)
 
     def ref(self, value: str) -> str:
         return person_ref(self._key, value)

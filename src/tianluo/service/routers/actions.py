@@ -10,12 +10,11 @@ from pydantic import BaseModel, Field
 
 from tianluo.service.actions import documents, workflow
 from tianluo.service.actions.kinds import ActionKind
-from tianluo.service.actions.public import document, printable
-from tianluo.service.audit import record
+from tianluo.service.actions.public import document, masker_for, printable, read
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.cases.access import writable_case
-from tianluo.service.deps import Ctx, CurrentUser, Db, MaskerDep, actor_of, require
+from tianluo.service.deps import Ctx, CurrentUser, Db, MaskerDep, require
 from tianluo.service.errors import InvalidInput
 from tianluo.service.privacy.masking import Masker
 from tianluo.service.routers.screening import ID_NUMBER
@@ -54,7 +53,10 @@ def _body(body: ActionIn, context: Ctx) -> dict[str, Any]:
     kind = body.kind
     if kind is ActionKind.FREEZE_REQUEST:
         return documents.freeze_body(
-            context.results, _required(body.txn_id, "txn_id", kind), body.account_ids
+            context.results,
+            _required(body.txn_id, "txn_id", kind),
+            body.account_ids,
+            context.workspace,
         )
     if kind is ActionKind.BLOCK_REQUEST:
         return documents.block_body(context.results, _required(body.phones, "phones", kind))
@@ -96,35 +98,21 @@ def list_actions(
     status: str | None = None,
 ) -> list[dict[str, Any]]:
     actions = workflow.list_actions(session, principal, direction, status)
-    return [document(session, a, _masker_for(principal, a.to_agency_id, masker)) for a in actions]
-
-
-def _masker_for(principal: Principal, recipient_id: int, masker: Masker) -> Masker:
-    """The recipient reads the identifiers in full: acting on them is the document's purpose."""
-    if principal.agency_id == recipient_id and principal.can(Permission.ANSWER_ACTIONS):
-        return Masker("", unmasked=True)
-    return masker
-
-
-def _read(action_id: int, principal: Principal, session: Db, masker: Masker) -> dict[str, Any]:
-    action = workflow.visible(session, principal, action_id)
-    record(session, actor_of(principal), "action.read", f"action:{action.id}")
-    session.commit()
-    return document(session, action, _masker_for(principal, action.to_agency_id, masker))
+    return [document(session, a, masker_for(principal, a, masker)) for a in actions]
 
 
 @router.get("/{action_id}")
 def read_action(
     action_id: int, principal: CurrentUser, session: Db, masker: MaskerDep
 ) -> dict[str, Any]:
-    return _read(action_id, principal, session, masker)
+    return read(session, principal, action_id, masker)
 
 
 @router.get("/{action_id}/document.html", response_class=HTMLResponse)
 def print_action(
     action_id: int, principal: CurrentUser, session: Db, masker: MaskerDep
 ) -> HTMLResponse:
-    return HTMLResponse(printable(_read(action_id, principal, session, masker)))
+    return HTMLResponse(printable(read(session, principal, action_id, masker)))
 
 
 @router.post("/{action_id}/send")

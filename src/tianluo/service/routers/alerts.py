@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from tianluo.service.alerts import queue
+from tianluo.service.alerts.subjects import case_items
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.cases import cases
@@ -52,8 +53,11 @@ def list_alerts(
     include_snoozed: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[str, Query(pattern="^(score|time)$")] = "score",
 ) -> dict[str, Any]:
-    filt = queue.AlertFilter(kind, status, assignee_id, min_score, include_snoozed, limit, offset)
+    filt = queue.AlertFilter(
+        kind, status, assignee_id, min_score, include_snoozed, limit, offset, sort
+    )
     total, alerts = queue.list_alerts(session, principal, filt)
     return {"total": total, "alerts": [queue.public(a, masker) for a in alerts]}
 
@@ -103,9 +107,12 @@ def reopen(alert_id: int, principal: Worker, session: Db, masker: MaskerDep) -> 
 
 
 @router.post("/{alert_id}/escalate", status_code=201)
-def escalate(alert_id: int, body: EscalateIn, principal: Worker, session: Db) -> dict[str, Any]:
+def escalate(
+    alert_id: int, body: EscalateIn, principal: Worker, session: Db, context: Ctx
+) -> dict[str, Any]:
     """Put the alert in a case: a new one, or ``case_id`` of one your agency holds."""
     alert = queue.get_alert(session, principal, alert_id)
     case = writable_case(session, principal, body.case_id) if body.case_id is not None else None
-    case = cases.escalate(session, principal, alert, case, body.title)
+    related = case_items(alert, context.results)
+    case = cases.escalate(session, principal, alert, case, body.title, related=related)
     return {"case_id": case.id, "alert_id": alert.id, "status": alert.status}

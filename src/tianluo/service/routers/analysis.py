@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from tianluo.service.analysis import organizations, persons
-from tianluo.service.audit import record
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
-from tianluo.service.deps import Ctx, Db, MaskerDep, actor_of, require
+from tianluo.service.deps import Ctx, Db, MaskerDep, require
 from tianluo.service.errors import NotFound
-from tianluo.service.privacy.masking import mask_value
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 Analyst = Annotated[Principal, Depends(require(Permission.ANALYSE))]
@@ -36,37 +34,43 @@ def heat_cells(_: Analyst, context: Ctx, layer: str | None = None) -> list[dict[
 def person(
     key: str, principal: Analyst, session: Db, context: Ctx, masker: MaskerDep
 ) -> dict[str, Any]:
-    """A person's profile and timeline, by identity number, phone, or reference; audited."""
-    resolved = context.refs.resolve(key)
-    subject = mask_value(resolved or key)
-    record(
-        session,
-        actor_of(principal),
-        "person.lookup",
-        subject,
-        detail={"found": resolved is not None},
-    )
-    session.commit()
-    if resolved is None:
-        raise NotFound("no person with this reference")
-    return persons.profile(session, context.results, context.workspace, resolved, masker)
+    """A person's profile (画像) and timeline, by identity number, phone, or reference; audited."""
+    return persons.look_up(session, context, principal, key, masker)
 
 
 @router.get("/organizations")
-def list_organizations(_: Analyst, context: Ctx, masker: MaskerDep) -> list[dict[str, Any]]:
-    return [
-        {
-            **o,
-            "top_id_number": masker.value(o["top_id_number"]),
-            "reasons": masker.text(o.get("reasons")),
-        }
-        for o in organizations.summaries(context.results)
-    ]
+def list_organizations(
+    _: Analyst,
+    context: Ctx,
+    masker: MaskerDep,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(organizations.SORTS) + ")$")] = "members",
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
+) -> list[dict[str, Any]]:
+    """Every organisation (``org_summary``), the organiser masked, largest first by default."""
+    rows = organizations.summaries(context.results, sort, descending=order == "desc")
+    return [organizations.public_summary(o, masker) for o in rows]
 
 
 @router.get("/organizations/{org_id}")
 def organization(org_id: str, _: Analyst, context: Ctx, masker: MaskerDep) -> dict[str, Any]:
     return organizations.tree(context.results, org_id, masker)
+
+
+@router.get("/organizations/{org_id}/members")
+def organization_members(
+    org_id: str, _: Analyst, context: Ctx, masker: MaskerDep
+) -> list[dict[str, Any]]:
+    """Each member with upline, level, role, downline and money paid up and collected."""
+    return organizations.members(context.results, context.workspace, org_id, masker)
+
+
+@router.get("/organizations/{org_id}/evidence")
+def organization_evidence(
+    org_id: str, _: Analyst, context: Ctx, masker: MaskerDep
+) -> list[dict[str, Any]]:
+    """For each upline→member link, the evidence that oriented it and its payment records."""
+    rules = persons.rules_in_force().suspects
+    return organizations.evidence(context.results, context.workspace, org_id, masker, rules)
 
 
 @router.get("/traces/{txn_id}")

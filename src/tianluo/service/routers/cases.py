@@ -28,6 +28,7 @@ Worker = Annotated[Principal, Depends(require(Permission.WORK_CASES))]
 class CaseIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     summary: str = Field(default="", max_length=20_000)
+    kind: str = Field(default="other", pattern="^(pyramid|fraud|other)$")
 
 
 class ItemIn(BaseModel):
@@ -55,7 +56,7 @@ def list_cases(principal: Reader, session: Db, status: str | None = None) -> lis
 
 @router.post("", status_code=201)
 def open_case(body: CaseIn, principal: Worker, session: Db) -> dict[str, Any]:
-    return cases.summary(cases.open_case(session, principal, body.title, body.summary))
+    return cases.summary(cases.open_case(session, principal, body.title, body.summary, body.kind))
 
 
 @router.get("/{case_id}")

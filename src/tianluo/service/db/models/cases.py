@@ -16,6 +16,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(16), default="other", server_default="other")
     status: Mapped[str] = mapped_column(sa.String(16), default="open")  # open | closed
     agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -42,13 +42,32 @@
     return response.json();
   }
 
+  // JSON carries no functions: a custom series with renderItem "polygon" draws each data
+  // item's `coords` ([[x, y], ...] in the series' coordinate system) as a filled polygon.
+  function polygons(series) {
+    return (params, api) => ({
+      type: "polygon",
+      shape: { points: series.data[params.dataIndex].coords.map((c) => api.coord(c)) },
+      style: { fill: api.visual("color"), stroke: "#ffffff", lineWidth: 0.5, opacity: 0.8 },
+    });
+  }
+
+  function withRenderers(options) {
+    [].concat(options.series || []).forEach((series) => {
+      if (series.renderItem === "polygon") series.renderItem = polygons(series);
+    });
+    return options;
+  }
+
   async function drawChart(element) {
     if (!window.echarts || element.dataset.drawn) return;
     element.dataset.drawn = "1";
     try {
       await ensureMap(element.dataset.map);
+      // Read inline options before init: ECharts empties the element it draws in.
+      const options = withRenderers(await optionsOf(element));
       const chart = window.echarts.init(element, null, { renderer: "canvas" });
-      chart.setOption(await optionsOf(element));
+      chart.setOption(options);
       new ResizeObserver(() => chart.resize()).observe(element);
       element.dataset.ready = "1";
       if (element.dataset.onclick) {
