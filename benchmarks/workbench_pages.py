@@ -26,11 +26,14 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import psutil
+import pyarrow.parquet as pq
 
 from tianluo.service.admin import open_database
 from tianluo.service.demo import DEMO_PASSWORD, seed_demo_accounts
@@ -88,15 +91,18 @@ def _serve(workspace: Workspace, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the workbench did not start")
 
 
-def _client(base: str, username: str) -> httpx2.Client:
-    client = httpx2.Client(base_url=base, timeout=30)
-    answer = client.post("/api/auth/login", json={"username": username, "password": DEMO_PASSWORD})
-    answer.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
-    return client
+@contextmanager
+def _client(base: str, username: str) -> Iterator[httpx2.Client]:
+    """A client logged in as a demo account (pages take the bearer token too)."""
+    with httpx2.Client(base_url=base, timeout=30) as client:
+        credentials = {"username": username, "password": DEMO_PASSWORD}
+        answer = client.post("/api/auth/login", json=credentials)
+        answer.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        yield client
 
 
-def prepare_records(base: str) -> dict[str, Any]:
+def prepare_records(base: str, workspace: Workspace) -> dict[str, Any]:
     """A case with an escalated alert, a freeze request and a home notice, as analysts make."""
     made: dict[str, Any] = {}
     with _client(base, "amr_supervisor") as amr:
@@ -106,10 +112,10 @@ def prepare_records(base: str) -> dict[str, Any]:
             made["case"] = escalated.json() if escalated.status_code < 300 else escalated.text
         notice = {"kind": "home_notice", "to_agency": "nn-amr", "province": "43"}
         made["home_notice"] = amr.post("/api/actions", json=notice).status_code
+    traces = workspace.result_path("traces")
     with _client(base, "police_investigator") as police:
-        traces = police.get("/api/alerts", params={"kind": "freeze", "limit": 1}).json()["alerts"]
-        if traces:
-            txn = traces[0].get("subject") or traces[0].get("subject_id")
+        if traces.exists():
+            txn = str(pq.read_table(traces, columns=["txn_id"])["txn_id"][0])
             freeze = {"kind": "freeze_request", "to_agency": "demo-bank", "txn_id": txn}
             created = police.post("/api/actions", json=freeze)
             made["freeze"] = created.status_code
@@ -191,7 +197,7 @@ def main() -> None:
     server = _serve(workspace, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        made = prepare_records(base)
+        made = prepare_records(base, workspace)
         pages = [p for user in CRAWLERS for p in crawl(base, user, args.repeat)]
     finally:
         server.terminate()

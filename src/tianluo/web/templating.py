@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 from tianluo import __version__
 from tianluo.service.auth.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from tianluo.service.auth.principal import Principal
+from tianluo.service.auth.roles import Permission
 from tianluo.web.i18n import LANGUAGES, language_of, translator
 from tianluo.web.navigation import menu_for
 
@@ -36,7 +37,8 @@ def render(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The page ``template`` with ``values``; the layout gets the user, menu and labels."""
+    """The page ``template`` with ``values``; the layout gets the user, menu and labels, and
+    ``can("analyse")`` tells a template whether to offer a link the user may follow."""
     language = language_of(request)
     principal: Principal | None = getattr(request.state, "principal", None)
     context: dict[str, Any] = {
@@ -45,6 +47,7 @@ def render(
         "t": translator(language),
         "principal": principal,
         "menu": menu_for(principal) if principal else [],
+        "can": lambda permission: principal is not None and principal.can(Permission(permission)),
         "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
         "path": request.url.path,
         **(values or {}),
