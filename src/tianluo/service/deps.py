@@ -26,6 +26,7 @@ from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.auth.tokens import principal_for
 from tianluo.service.context import ServiceContext
+from tianluo.service.db.engine import read_only
 from tianluo.service.errors import Forbidden, Unauthenticated
 from tianluo.service.privacy.masking import Masker
 
@@ -82,7 +83,7 @@ async def authenticate(request: Request, context: ServiceContext) -> Principal:
 
 def _principal_in_new_session(context: ServiceContext, token: str) -> Principal | None:
     with context.sessions() as session:
-        return principal_for(session, token)
+        return principal_for(read_only(session), token)
 
 
 async def _check_csrf(request: Request) -> None:

@@ -26,7 +26,7 @@ class ServiceSettings(BaseSettings):
     token_cache_seconds: float = 10.0  # a revoked token is refused by other workers after this
     screening_index_refresh_seconds: float = 2.0
     screening_batch_max: int = 2000  # checks recorded in one commit, at most
-    screening_linger_ms: float = 2.0  # how long a commit waits for more checks to join it
+    screening_linger_ms: float = 0.0  # how long an idle writer waits for more checks to join
     cookie_secure: bool = False  # set to true behind HTTPS
 
 

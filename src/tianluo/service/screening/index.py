@@ -6,6 +6,7 @@ few seconds by a background thread), so that a screening check is a few dictiona
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from tianluo.service.analysis.results import ResultsStore
+from tianluo.service.db.engine import read_only
 from tianluo.service.db.models import WatchEntry
 
 SOURCES = ("suspects", "fraud_numbers", "organizations")
@@ -101,12 +103,14 @@ class ScreeningIndex:
     def refresh(self, *, force: bool = False) -> bool:
         """Rebuild if the results or the watch lists changed; returns whether it did."""
         with self._sessions() as session:
+            read_only(session)  # every few seconds, beside the screening checks' commits
             version = (*self._results.version(*SOURCES), *watch_version(session))
             if not force and version == self._version:
                 return False
             self._snapshot = build_snapshot(self._results, session)
             self._version = version
-            return True
+        gc.freeze()  # the new snapshot is long-lived too (see create_app's lifespan)
+        return True
 
     def start(self) -> None:
         self.refresh(force=True)

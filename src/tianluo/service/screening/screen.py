@@ -46,12 +46,14 @@ class Answer:
     check_id: str
     risk: str
     hits: list[Hit]
+    reason: str
 
-    @property
-    def reason(self) -> str:
-        if not self.hits:
-            return "not on any watch list and not a suspect"
-        return "; ".join(f"{h.source} ({h.matched_on}): {h.reason}" for h in self.hits)
+
+def explain(hits: list[Hit]) -> str:
+    """The reason given with an answer: each hit's source, what matched, and why."""
+    if not hits:
+        return "not on any watch list and not a suspect"
+    return "; ".join(f"{h.source} ({h.matched_on}): {h.reason}" for h in hits)
 
 
 def screen(snapshot: Snapshot, query: Query) -> Answer:
@@ -64,7 +66,7 @@ def screen(snapshot: Snapshot, query: Query) -> Answer:
     if query.name:
         hits += snapshot.by_name.get(query.name, [])
     risk = max((h.risk for h in hits), key=RISK_ORDER.__getitem__, default="none")
-    return Answer(new_check_id(), risk, hits)
+    return Answer(new_check_id(), risk, hits, explain(hits))
 
 
 def check_row(query: Query, answer: Answer, principal: Principal) -> dict[str, Any]:
