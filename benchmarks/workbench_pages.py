@@ -106,7 +106,7 @@ def prepare_records(base: str, workspace: Workspace) -> dict[str, Any]:
     """A case with an escalated alert, a freeze request and a home notice, as analysts make."""
     made: dict[str, Any] = {}
     with _client(base, "amr_supervisor") as amr:
-        alerts = amr.get("/api/alerts", params={"limit": 1}).json()["alerts"]
+        alerts = amr.get("/api/alerts", params={"limit": 1, "status": "open"}).json()["alerts"]
         if alerts:
             escalated = amr.post(f"/api/alerts/{alerts[0]['id']}/escalate", json={})
             made["case"] = escalated.json() if escalated.status_code < 300 else escalated.text
