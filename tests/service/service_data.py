@@ -150,6 +150,17 @@ def write_results(workspace: Workspace) -> None:
             "pings": [900, 400],
         },
     )
+    _write(  # two weeks of the hexagon's activity, one of the district's
+        workspace.derived_path("heat_weeks"),
+        {
+            "layer": ["district", "h3_res8", "h3_res8"],
+            "cell": ["450103", "8841a8a5a5fffff", "8841a8a5a5fffff"],
+            "week": pa.array([dt.date(2024, 3, 4), dt.date(2024, 3, 4), dt.date(2024, 3, 11)]),
+            "persons": [3, 2, 1],
+            "person_days": [40, 14, 6],
+            "pings": [900, 300, 100],
+        },
+    )
 
 
 def write_lake(workspace: Workspace) -> None:

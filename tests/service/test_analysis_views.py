@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import h3
@@ -51,6 +52,18 @@ def test_heat_layers_and_hexagon_outlines(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput) as refused:
         heatmap.cells(results, "h3_res99")
     assert refused.value.field == "layer"
+
+
+def test_a_weeks_areas_carry_that_weeks_counts(workspace: Workspace) -> None:
+    results = ResultsStore(workspace)
+    assert heatmap.weeks(results) == [dt.date(2024, 3, 4), dt.date(2024, 3, 11)]
+    [hexagon] = heatmap.cells(results, "h3_res8", dt.date(2024, 3, 11))
+    assert (hexagon.persons, hexagon.person_days, hexagon.pings) == (1, 6, 100)
+    assert len(hexagon.outline) == 6 and hexagon.name == "青秀区"
+    assert heatmap.cells(results, "district", dt.date(2024, 3, 11)) == []  # quiet that week
+    with pytest.raises(InvalidInput) as refused:
+        heatmap.cells(results, "h3_res8", dt.date(2024, 3, 18))
+    assert refused.value.field == "week"
 
 
 def _sites(workspace: Workspace, load: str, rows: dict[str, list[object]]) -> None:

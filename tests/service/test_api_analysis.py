@@ -16,6 +16,16 @@ def test_statistics_and_heat_cells(api: Api) -> None:
     assert api.get("/api/statistics", as_="bank_liaison").status_code == 403
 
 
+def test_heat_cells_of_one_week(api: Api) -> None:
+    week = api.get(
+        "/api/heat-cells", as_="amr_analyst", params={"layer": "h3_res8", "week": "2024-03-11"}
+    ).json()
+    assert [(c["cell"], c["persons"], c["pings"]) for c in week] == [("8841a8a5a5fffff", 1, 100)]
+    quiet = api.get("/api/heat-cells", as_="amr_analyst", params={"week": "2024-03-18"})
+    assert quiet.status_code == 422 and quiet.json()["error"]["field"] == "week"
+    assert api.get("/api/heat-cells", as_="amr_analyst", params={"week": "soon"}).status_code == 422
+
+
 def test_a_persons_profile_and_timeline_is_audited(api: Api) -> None:
     profile = api.get(f"/api/persons/{P1}", as_="amr_analyst").json()
     assert profile["person"] == "430102********0011"

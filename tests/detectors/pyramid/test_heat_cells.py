@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import h3
 import pyarrow as pa
+import pyarrow.parquet as pq
 from stats_people import P1, P3, P4, at, write_suspects
 
 from tianluo.detectors.pyramid.stats.detectors import STATISTICS_DETECTORS
@@ -95,6 +97,34 @@ def test_cells_and_districts_on_both_engines(engine: Engine, lake: LakeWriter) -
         "",
     )
     assert abs(hexagon["lat"] - BEIJING_LAT) < 0.01  # type: ignore[operator]
+
+
+def test_weeks_split_the_same_counts(engine: Engine, lake: LakeWriter) -> None:
+    """1 and 2 March 2024 (Friday, Saturday) are in the week of Monday 26 February; a ping on
+    Monday 4 March starts the next week, and the whole period counts both."""
+    _load(engine.workspace, lake)
+    lake(
+        "pings",
+        pa.table(
+            {
+                "phone": ["13900000001"],
+                "ts": pa.array([at(4, 10)], pa.timestamp("us", tz="UTC")),
+                "lat": [X_LAT],
+                "lon": [X_LON],
+            }
+        ),
+        part=1,
+    )
+    whole = {(r["layer"], r["cell"]): r for r in _run(engine)}
+    weeks = pq.read_table(engine.workspace.derived_path("heat_weeks")).to_pylist()
+    centre = [r for r in weeks if (r["layer"], r["cell"]) == ("h3_res7", HEX7)]
+    assert [(r["week"], r["persons"], r["person_days"], r["pings"]) for r in centre] == [
+        (dt.date(2024, 2, 26), 1, 2, 3),
+        (dt.date(2024, 3, 4), 1, 1, 1),
+    ]
+    total = whole[("h3_res7", HEX7)]
+    assert (total["persons"], total["person_days"], total["pings"]) == (1, 3, 4)
+    assert {r["layer"] for r in weeks} == {r[0] for r in whole}
 
 
 def test_seized_persons_count_too(workspace: Workspace, lake: LakeWriter) -> None:

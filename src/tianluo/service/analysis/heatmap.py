@@ -2,13 +2,15 @@
 for an H3 hexagon, its outline to draw.
 
 ``heat_cells`` counts participants' activity per area over the whole period the data
-covers: it has no time dimension, so the map is filtered by layer, not by week.
+covers; the derived table ``heat_weeks`` holds the same counts per week (Monday to
+Sunday), so that the map can show one week.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import h3
 import pyarrow.compute as pc
@@ -17,6 +19,7 @@ from tianluo.service.analysis.results import ResultsStore
 from tianluo.service.errors import InvalidInput
 
 DISTRICT_LAYER = "district"
+WEEKS = "heat_weeks"
 H3_LAYER = re.compile(r"^h3_res(\d{1,2})$")
 METRICS = ("persons", "person_days", "pings")
 """What an area's colour shows: distinct participants, participant-days, or location fixes."""
@@ -52,10 +55,45 @@ def layers(results: ResultsStore) -> list[str]:
     return sorted(names, key=lambda n: (n != DISTRICT_LAYER, _resolution(n) or 0, n))
 
 
-def cells(results: ResultsStore, layer: str) -> list[HeatCell]:
-    """The areas of one layer, most persons first; hexagons come with their outline."""
+def weeks(results: ResultsStore) -> list[dt.date]:
+    """The Mondays of the weeks with activity (``heat_weeks``), earliest first."""
+    table = results.derived(WEEKS)
+    if table is None or table.num_rows == 0:
+        return []
+    return sorted(d for d in pc.unique(table["week"]).to_pylist() if d is not None)
+
+
+def cells(results: ResultsStore, layer: str, week: dt.date | None = None) -> list[HeatCell]:
+    """The areas of one layer, most persons first; hexagons come with their outline.
+
+    With ``week`` (a Monday of ``weeks``), the counts are that week's and only the areas
+    active in it are given.
+    """
     if layer not in layers(results):
         raise InvalidInput(f"no heat-map layer {layer!r}", field="layer")
+    whole = _whole_period(results, layer)
+    if week is None:
+        return whole
+    if week not in weeks(results):
+        raise InvalidInput(f"no activity in the week of {week.isoformat()}", field="week")
+    table = results.derived(WEEKS)
+    assert table is not None  # weeks() found it
+    chosen = pc.and_(pc.equal(table["layer"], layer), pc.equal(table["week"], week))
+    by_cell = {c.cell: c for c in whole}
+    found = [
+        replace(
+            by_cell[r["cell"]],
+            persons=int(r["persons"]),
+            person_days=int(r["person_days"]),
+            pings=int(r["pings"]),
+        )
+        for r in table.filter(chosen).to_pylist()
+        if r["cell"] in by_cell
+    ]
+    return sorted(found, key=lambda c: (-c.persons, c.cell))
+
+
+def _whole_period(results: ResultsStore, layer: str) -> list[HeatCell]:
     table = results.table("heat_cells")
     assert table is not None  # layers() found it
     rows = table.filter(pc.equal(table["layer"], layer)).to_pylist()

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from tianluo.service.analysis import organizations, persons
+from tianluo.service.analysis import heatmap, organizations, persons
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.deps import Ctx, Db, MaskerDep, require
-from tianluo.service.errors import NotFound
+from tianluo.service.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 Analyst = Annotated[Principal, Depends(require(Permission.ANALYSE))]
@@ -24,10 +25,20 @@ def statistics(_: Analyst, context: Ctx, dimension: str | None = None) -> list[d
 
 
 @router.get("/heat-cells")
-def heat_cells(_: Analyst, context: Ctx, layer: str | None = None) -> list[dict[str, Any]]:
-    """Areas of the heat map (``heat_cells``): H3 hexagons or districts."""
-    rows = context.results.rows("heat_cells")
-    return [r for r in rows if layer is None or r["layer"] == layer]
+def heat_cells(
+    _: Analyst, context: Ctx, layer: str | None = None, week: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Areas of the heat map (``heat_cells``): H3 hexagons or districts, over the whole period,
+    or in the week starting on the Monday ``week`` (``heat_weeks``; a week without
+    activity is a 422)."""
+    if week is None:
+        rows = context.results.rows("heat_cells")
+        return [r for r in rows if layer is None or r["layer"] == layer]
+    if week not in heatmap.weeks(context.results):
+        raise InvalidInput(f"no activity in the week of {week.isoformat()}", field="week")
+    weekly = context.results.derived(heatmap.WEEKS)
+    rows = [] if weekly is None else weekly.to_pylist()
+    return [r for r in rows if r["week"] == week and (layer is None or r["layer"] == layer)]
 
 
 @router.get("/persons/{key}")

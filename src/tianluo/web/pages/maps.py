@@ -3,14 +3,15 @@ watched sites and the dens found.
 
 The layers are chosen by query parameters (the filter form sends them with htmx and the
 address bar keeps them): ``layer`` (a layer of ``heat_cells``, or ``none``), ``metric``,
+``week`` (the Monday of a week, for that week's activity; the whole period without it),
 ``site`` (kinds of watched site, repeated), ``dens`` and ``min_score`` (of dens), and
-``den`` (a den to open the map on).
-``heat_cells`` has no time dimension, so there is no filter by week. Hexagons are drawn
-from their H3 outlines as polygons of an ECharts custom series on the districts' map.
+``den`` (a den to open the map on). Hexagons are drawn from their H3 outlines as polygons
+of an ECharts custom series on the districts' map.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from functools import cache
@@ -26,6 +27,7 @@ from tianluo.service.analysis import heatmap, places
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.deps import Ctx, Db, MaskerDep
+from tianluo.service.errors import InvalidInput
 from tianluo.web.i18n import Translate, language_of, translator
 from tianluo.web.pages.alerts import fragment_only
 from tianluo.web.session import page_requires
@@ -103,6 +105,16 @@ def _pieces(values: list[int]) -> list[dict[str, Any]]:
         colour = HEAT[min(i, len(HEAT) - 1)]
         pieces.append({"gte": low, "lt": high, "label": label, "color": colour, "opacity": 0.8})
     return pieces
+
+
+def _week(text: str) -> dt.date | None:
+    """The ``week`` parameter: empty for the whole period, else a date (``YYYY-MM-DD``)."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"week {text!r} is not a date (YYYY-MM-DD)", field="week") from None
 
 
 def _district(name: str, english: bool) -> str:
@@ -281,6 +293,7 @@ def map_page(
     masker: MaskerDep,
     layer: Annotated[str | None, Query(max_length=32)] = None,
     metric: Annotated[str, Query(pattern="^(persons|person_days|pings)$")] = "persons",
+    week: Annotated[str, Query(max_length=10)] = "",
     site: Annotated[list[str] | None, Query()] = None,
     dens: bool = False,
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
@@ -300,7 +313,8 @@ def map_page(
         dens = True
     layer = layer or NO_LAYER
     chosen_kinds = [k for k in site or [] if k in site_kinds]
-    cells = [] if layer == NO_LAYER else heatmap.cells(results, layer)
+    monday = _week(week)
+    cells = [] if layer == NO_LAYER else heatmap.cells(results, layer, monday)
     found_dens = places.dens(results, masker, min_score=min_score) if dens else None
     focus = [(d.lat, d.lon) for d in found_dens or [] if d.den_id == den]
     shown: dict[str, Any] = {
@@ -319,6 +333,8 @@ def map_page(
         "layer": layer,
         "metric": metric,
         "metrics": heatmap.METRICS,
+        "weeks": heatmap.weeks(results),
+        "week": monday,
         "site_kinds": site_kinds,
         "chosen_kinds": chosen_kinds,
         "dens_on": dens,

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tianluo.detectors.detector import Detector
-from tianluo.detectors.pyramid.stats.heatmap import heat_cells
+from tianluo.detectors.outputs import write_derived_table
+from tianluo.detectors.pyramid.stats.heatmap import WEEKS, heat_tables
 from tianluo.detectors.pyramid.stats.statistics import participant_stats
 from tianluo.engine import Engine
 from tianluo.results import write_result
@@ -20,7 +21,10 @@ def _participant_stats(engine: Engine, rules: Rules) -> Path:
 
 
 def _heat_cells(engine: Engine, rules: Rules) -> Path:
-    return write_result(engine.workspace, "heat_cells", heat_cells(engine, rules.statistics))
+    """``heat_cells``, and beside it the same counts per week (``heat_weeks``)."""
+    cells, weeks = heat_tables(engine, rules.statistics)
+    write_derived_table(engine.workspace, WEEKS, weeks)
+    return write_result(engine.workspace, "heat_cells", cells)
 
 
 STATISTICS_DETECTORS: tuple[Detector, ...] = (
@@ -34,7 +38,8 @@ STATISTICS_DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         "heat_cells",
-        "participants' activity per H3 hexagon and per district: persons, person-days, pings",
+        "participants' activity per H3 hexagon and per district: persons, person-days, pings "
+        "(and per week: heat_weeks)",
         ("pings", "phones"),
         ("suspects",),
         "heat_cells",

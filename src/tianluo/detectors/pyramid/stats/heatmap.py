@@ -1,5 +1,6 @@
 """Heat maps of participants' activity: pings, persons and person-days per H3 hexagon and
-per district of the city (result ``heat_cells``).
+per district of the city, over the whole period (result ``heat_cells``) and per week
+(derived table ``heat_weeks``, which the workbench's map filters by).
 
 Participants' phones come from ``phones`` (``tianluo.detectors.keys.phone_owners``); their
 pings are counted per fine grid cell (``tianluo.detectors.grid``, 0.0005 degree), person
@@ -19,10 +20,12 @@ a resolution-8 hexagon is about 920 m across.
 from __future__ import annotations
 
 import h3
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tianluo.detectors.grid import Grid
 from tianluo.detectors.keys import phone_owners
@@ -33,6 +36,11 @@ from tianluo.rules.statistics import StatisticsRules
 
 CELLS_PER_DEGREE = 2000
 DISTRICT_LAYER = "district"
+WEEKS = "heat_weeks"
+"""The derived table of the same counts per week (Monday to Sunday, Beijing days)."""
+MONDAY_OFFSET = 3
+"""Day 0 (1970-01-01) was a Thursday: day ``n`` is in the week starting on day
+``(n + 3) // 7 * 7 - 3``."""
 SCHEMA = pa.schema(
     [
         ("layer", pa.string()),
@@ -131,27 +139,76 @@ def describe_areas(counts: pa.Table) -> pa.Table:
     )
 
 
-def heat_cells(engine: Engine, rules: StatisticsRules) -> pa.Table:
-    """The ``heat_cells`` result: per layer and area, participants, person-days and pings.
+WEEKS_SCHEMA = pa.schema(
+    [
+        ("layer", pa.string()),
+        ("cell", pa.string()),
+        ("week", pa.date32()),
+        ("persons", pa.int64()),
+        ("person_days", pa.int64()),
+        ("pings", pa.int64()),
+    ]
+)
 
-    Rows are ordered by layer, then most persons first (then cell).
+
+def weekly_areas(counts: pa.Table) -> pa.Table:
+    """The weekly rows (``week`` as the Monday's day number) in ``WEEKS_SCHEMA``, ordered by
+    layer, week, then most persons first (then cell)."""
+    table = pa.table(
+        {
+            "layer": counts["layer"].cast(pa.string()),
+            "cell": counts["cell"],
+            "week": counts["week"].cast(pa.int32()).cast(pa.date32()),
+            "persons": counts["persons"].cast(pa.int64()),
+            "person_days": counts["person_days"].cast(pa.int64()),
+            "pings": counts["pings"].cast(pa.int64()),
+        }
+    )
+    order = [
+        ("layer", "ascending"),
+        ("week", "ascending"),
+        ("persons", "descending"),
+        ("cell", "ascending"),
+    ]
+    return table.sort_by(order)
+
+
+def heat_tables(engine: Engine, rules: StatisticsRules) -> tuple[pa.Table, pa.Table]:
+    """The ``heat_cells`` result (per layer and area: participants, person-days, pings; by
+    layer, then most persons first, then cell) and the same counts per week
+    (``heat_weeks``, ``WEEKS_SCHEMA``).
+
+    Both come from one query: the whole period's rows have no week. The per-person-day
+    counts they share are computed once (DuckDB materialises a common table used twice).
     """
     grid = Grid(CELLS_PER_DEGREE)
     activity = participant_activity(engine, rules, grid)
     cells = engine.to_arrow(activity.select("fine_cell").distinct())["fine_cell"]
     if len(cells) == 0:
-        return SCHEMA.empty_table()
+        return SCHEMA.empty_table(), WEEKS_SCHEMA.empty_table()
     lookup = area_lookup(grid, cells.to_numpy(), rules.h3_resolutions)
     areas = engine.register("heat_areas", lookup)
     placed = activity.join(areas, "fine_cell")
     per_day = placed.group_by(["layer", "cell", "person_key", "day_number"]).aggregate(
         pings=placed.pings.sum()
     )
-    counts = per_day.group_by(["layer", "cell"]).aggregate(
-        persons=per_day.person_key.nunique(),
-        person_days=per_day.count(),
-        pings=per_day.pings.sum(),
+    dated = per_day.mutate(
+        week=((per_day.day_number + MONDAY_OFFSET) // 7 * 7 - MONDAY_OFFSET).cast("int64")
     )
-    table = describe_areas(engine.to_arrow(counts))
+    whole = dated.group_by(["layer", "cell"]).aggregate(
+        persons=dated.person_key.nunique(),
+        person_days=dated.count(),
+        pings=dated.pings.sum(),
+    )
+    whole = whole.mutate(week=ibis.null("int64"))
+    weekly = dated.group_by(["layer", "cell", "week"]).aggregate(
+        persons=dated.person_key.nunique(),
+        person_days=dated.count(),
+        pings=dated.pings.sum(),
+    )
+    columns = ["layer", "cell", "week", "persons", "person_days", "pings"]
+    both = engine.to_arrow(whole.select(*columns).union(weekly.select(*columns)))
+    is_whole = pc.is_null(both["week"])
+    table = describe_areas(both.filter(is_whole))
     order = [("layer", "ascending"), ("persons", "descending"), ("cell", "ascending")]
-    return table.sort_by(order)
+    return table.sort_by(order), weekly_areas(both.filter(pc.invert(is_whole)))
