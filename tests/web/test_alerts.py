@@ -60,6 +60,7 @@ def test_filter_open_assign_and_dismiss_with_a_reason(
     dismiss.locator("textarea").fill("   ")  # blanks pass the form; the service refuses them
     dismiss.locator("button").click()
     expect(page.locator("#flash .error")).to_have_attribute("data-status", "422")
+    expect(page.locator("#flash .error")).to_contain_text("请检查后重试")
     expect(status).to_have_attribute("data-status", "assigned")
     shot(page, "alert-dismiss-refused")
 

@@ -62,6 +62,7 @@ def test_a_supervisor_unmasks_and_an_analyst_is_refused(
     response = page.goto(profile_url + "?unmask=true")
     assert response is not None and response.status == 403
     expect(page.locator(".error-page")).to_have_attribute("data-status", "403")
+    expect(page.locator(".error-page")).to_contain_text("您的角色或所属机构无权")  # said in Chinese
     shot(page, "person-unmask-refused")
     refused = audit_entries(workbench, "unmask", "amr_analyst")
     assert refused[-1]["outcome"] == "denied"
