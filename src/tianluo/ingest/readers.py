@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar, cast
@@ -51,6 +52,7 @@ class OpenedFile:
     rows_hint: int | None
     batches: Iterator[pa.RecordBatch]
     file_names: tuple[str, ...] = ()  # Parquet: column names as in the file (schema has ours)
+    row_groups: tuple[int, ...] = ()  # Parquet: the rows of each row group
 
 
 def _open_text(path: Path) -> IO[bytes]:
@@ -130,9 +132,15 @@ def open_file(
     return _open_csv(path, names, on_invalid)
 
 
+def _int64(values: np.ndarray) -> pa.Array:
+    """An int64 numpy array as Arrow, without a copy (``pa.array`` would import pandas)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
 def _with_lines(batch: pa.RecordBatch, lines: np.ndarray) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(
-        [*batch.columns, pa.array(lines, pa.int64())], names=[*batch.schema.names, "_line"]
+        [*batch.columns, _int64(lines)], names=[*batch.schema.names, "_line"]
     )
 
 
@@ -147,13 +155,44 @@ def _open_parquet(path: Path, names: list[str]) -> OpenedFile:
         raise FeedRefused(path, f"not a readable Parquet file ({exc})") from exc
     schema = pa.schema([f.with_name(n) for f, n in zip(handle.schema_arrow, names, strict=True)])
     # DuckDB scans Parquet itself (in parallel, with row numbers): no Arrow batches here
+    metadata = handle.metadata
     return OpenedFile(
         path,
         _provenance_schema(schema),
-        handle.metadata.num_rows,
+        metadata.num_rows,
         iter(()),
         tuple(handle.schema_arrow.names),
+        tuple(metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)),
     )
+
+
+def parquet_parts(row_groups: Sequence[int], rows: int, cuts: int = 2) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` cutting a Parquet file into parts of about ``rows`` rows.
+
+    Parts end at row group boundaries, so that each part reads only its row
+    groups. A row group more than half again as big as a part is cut inside,
+    into at most ``cuts`` parts (the number of threads): each of them decodes
+    the whole group but validates and writes only its own rows, so that a file
+    of one big row group still keeps every thread busy. A last part smaller
+    than a quarter of ``rows`` joins the one before.
+    """
+    rows = max(rows, 1)
+    pieces: list[tuple[int, int]] = []
+    at = 0
+    for size in row_groups:
+        count = min(max(1, cuts), round(size / rows)) if size > rows * 3 // 2 else 1
+        bounds = [at + size * k // count for k in range(count + 1)]
+        pieces.extend(itertools.pairwise(bounds))
+        at += size
+    parts: list[tuple[int, int]] = []
+    for start, stop in pieces:
+        if parts and stop - parts[-1][0] <= rows * 5 // 4:
+            parts[-1] = (parts[-1][0], stop)
+        else:
+            parts.append((start, stop))
+    if len(parts) > 1 and parts[-1][1] - parts[-1][0] < rows // 4:
+        parts[-2:] = [(parts[-2][0], parts[-1][1])]
+    return parts
 
 
 def _open_csv(
@@ -218,7 +257,7 @@ def _record_lines(done: int, count: int, skipped: list[int]) -> np.ndarray:
     return ordinals + 2 + np.searchsorted(before, ordinals, side="right")
 
 
-def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T]:
     """Yield ``items`` while a thread produces up to ``depth`` more.
 
     Arrow parses CSV without holding the GIL, so the next chunk of a file is

@@ -1,7 +1,9 @@
 """A source's validated rows in the staging area of a load, until they are final.
 
-Each chunk of a file (a Parquet file, a few million CSV records) is validated
-and written once, every row with its row hash. Writing good and bad rows to
+Each chunk of a file (a part of a Parquet file, a few million CSV records) is
+validated and written once, every row with its row hash, which is read back
+at once (``duplicates.HashCollector``); chunks may be written by several
+threads, each with its own connection. Writing good and bad rows to
 separate files (``PARTITION_BY``) costs a quarter more, and most chunks have
 no bad row, so a chunk is written whole unless the source's first rows (a
 probe) or one of its earlier chunks had a bad row; then its chunks are split
@@ -17,6 +19,8 @@ Final files go to ``good/`` (for the lake) and ``bad/`` (for quarantine).
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from tianluo.ingest import duplicates
+from tianluo.ingest.parallel import run_parallel, threads_of
 from tianluo.ingest.quarantine import BAD, GOOD
 from tianluo.ingest.rules import literal
 
@@ -33,6 +38,9 @@ ROW_GROUP_SIZE = 500_000
 
 PROBE_ROWS = 50_000
 """Rows of a source's first chunk validated beforehand to see whether it has bad rows."""
+
+SKIP_TABLE = "_skip"
+"""The rows of staged chunks to skip when they are rewritten: chunk, line, loaded before."""
 
 DICTIONARY_SIZE_LIMIT = 10_000
 """Distinct values of a column per row group beyond which it is written plainly.
@@ -76,13 +84,17 @@ class StagedSource:
     def __init__(self, con: duckdb.DuckDBPyConnection, out: Path, compression: str) -> None:
         self.con = con
         self.out = out
+        self.threads = threads_of(con)  # DuckDB's, and the hash readers'
         self.options = (
             f"FORMAT parquet, COMPRESSION {compression}, ROW_GROUP_SIZE {ROW_GROUP_SIZE}, "
             f"DICTIONARY_SIZE_LIMIT {DICTIONARY_SIZE_LIMIT}"
         )
         self.written: list[_Written] = []
+        self.lock = threading.Lock()  # chunks may be written by several threads at once
+        self.probed = False
         self.split = False  # write chunks split into good and bad rows (a bad row was seen)
-        self.skips: dict[int, int] = {}  # chunk -> rows to skip, listed in table _skip
+        self.hashes = duplicates.HashCollector()
+        self.skips: dict[int, int] = {}  # chunk -> rows to skip, listed in SKIP_TABLE
         self.gone: dict[str, int] = {}  # staged files loaded before in full -> their rows
 
     @property
@@ -90,32 +102,71 @@ class StagedSource:
         """Rows staged so far, good and bad."""
         return sum(w.rows for w in self.written)
 
-    def write(self, chunk: Chunk, query: str) -> None:
-        """Write the rows of ``query`` (validated rows with ``_bad``) for ``chunk``."""
+    def expect(self, rows: int | None) -> None:
+        """Announce how many rows the source will stage (None: unknown), before any is written.
+
+        Known, their hashes go straight into one array as the chunks are written.
+        """
+        self.hashes = duplicates.HashCollector(rows)
+
+    def probe(
+        self, validated: Callable[[int | None], str], con: duckdb.DuckDBPyConnection | None = None
+    ) -> None:
+        """Validate the source's first rows: bad ones among them split every chunk as written.
+
+        A source whose first rows hold bad ones is split from its first chunk on,
+        rather than written whole and then again. ``write`` probes its first
+        chunk itself; a caller writing chunks on several threads probes first.
+        """
+        row = (
+            (con or self.con)
+            .execute(f"SELECT count(*) FILTER (WHERE _bad) FROM ({validated(PROBE_ROWS)})")
+            .fetchone()
+        )
+        self.split = self.split or bool(row and row[0])
+        self.probed = True
+
+    def write(
+        self,
+        chunk: Chunk,
+        validated: Callable[[int | None], str],
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
+        """Write the validated rows of ``chunk`` (with ``_bad``), with ``con`` if given.
+
+        ``validated(None)`` is the SQL of the chunk's validated rows,
+        ``validated(n)`` that of its first ``n`` rows only. Several threads may
+        write chunks at once, each with its own connection.
+        """
         staged = self.out / "staged"
         staged.mkdir(parents=True, exist_ok=True)
-        if not self.written and not self.split:
-            # a source whose first rows hold bad ones is split from its first chunk on,
-            # rather than written whole and then again
-            row = self.con.execute(
-                f"SELECT count(*) FILTER (WHERE _bad) FROM "
-                f"(SELECT _bad FROM ({query}) LIMIT {PROBE_ROWS})"
-            ).fetchone()
-            self.split = bool(row and row[0])
+        if not self.probed:
+            self.probe(validated, con)
+        query = validated(None)
         if self.split:
             target, options = staged / chunk.name, f"{self.options}, PARTITION_BY (_bad)"
             query = f"SELECT * FROM ({query})"
         else:
             target, options = staged / f"{chunk.name}.parquet", self.options
             query = f"SELECT * EXCLUDE (_bad) FROM ({query})"
-        written = self._copy(chunk, query, target, options)
-        if any(w.bad_rows for w in written):
-            self.split = True
-        self.written.extend(written)
+        written = self._copy(chunk, query, target, options, con or self.con)
+        for w in written:  # read back at once, from the page cache
+            self.hashes.add_file(w.path)
+        with self.lock:
+            self.split = self.split or any(w.bad_rows for w in written)
+            self.written.extend(written)
 
-    def _copy(self, chunk: Chunk, query: str, target: Path, options: str) -> list[_Written]:
+    def _copy(
+        self,
+        chunk: Chunk,
+        query: str,
+        target: Path,
+        options: str,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> list[_Written]:
         """COPY ``query`` to ``target`` and describe the files written (empty ones removed)."""
-        stats = self.con.execute(
+        con = con or self.con
+        stats = con.execute(
             f"COPY ({query}) TO {literal(str(target))} ({options}, RETURN_STATS)"
         ).fetchall()
         written = []
@@ -128,16 +179,22 @@ class StagedSource:
                 part = BAD if partition["_bad"] == "true" else GOOD
             bad = int(count) if part == BAD else 0
             if part is None:
-                bad = self._bad_rows(str(filename), int(count), columns)
+                bad = self._bad_rows(str(filename), int(count), columns, con)
             written.append(_Written(chunk, str(filename), int(count), bad, part))
         return written
 
-    def _bad_rows(self, path: str, count: int, columns: dict[str, dict[str, str]] | None) -> int:
+    def _bad_rows(
+        self,
+        path: str,
+        count: int,
+        columns: dict[str, dict[str, str]] | None,
+        con: duckdb.DuckDBPyConnection,
+    ) -> int:
         """Rows with errors in a whole chunk's file: its statistics say, else a count."""
         stats = (columns or {}).get('"_errors"') or (columns or {}).get("_errors") or {}
         if "null_count" in stats:
             return count - int(stats["null_count"])
-        row = self.con.execute(
+        row = con.execute(
             f"SELECT count(*) FROM {self._scan([path])} WHERE _errors IS NOT NULL"
         ).fetchone()
         return int(row[0]) if row else count
@@ -155,19 +212,22 @@ class StagedSource:
         """
         if not self.written:
             return Skipped()
-        hashes = duplicates.read_hashes([w.path for w in self.written], self.rows)
-        repeated = duplicates.repeated(hashes)  # sorts the hashes
-        loaded = duplicates.found_in(hashes, existing)
+        self.written.sort(key=lambda w: (w.chunk.seq, w.path))  # feed order, whoever wrote them
+        hashes = self.hashes.sorted(self.rows, self.threads)
+        self.hashes = duplicates.HashCollector()
+        repeated = duplicates.repeats(hashes)
+        loaded = duplicates.found_in(hashes, existing, threads=self.threads)
         del hashes
         # a row loaded before is skipped in every copy, so it is no repeat to choose among
         repeated = np.setdiff1d(repeated, loaded, assume_unique=True)
         partly: list[str] = []
-        for w in self.written if len(loaded) else []:
-            found = duplicates.count_in(duplicates.read_hashes([w.path], w.rows), loaded)
-            if found == w.rows:
-                self.gone[w.path] = w.rows
-            elif found:
-                partly.append(w.path)
+        if len(loaded):
+            found = duplicates.counts_in([w.path for w in self.written], loaded, self.threads)
+            for w, count in zip(self.written, found, strict=True):
+                if count == w.rows:
+                    self.gone[w.path] = w.rows
+                elif count:
+                    partly.append(w.path)
         kept = [w.path for w in self.written if w.path not in self.gone]
         parts = []
         if partly:
@@ -202,55 +262,71 @@ class StagedSource:
         for name, table in tables.items():
             self.con.register(name, table)
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _skip AS {' UNION ALL '.join(parts)}")
+            # not a temporary table: the connections that rewrite chunks read it too
+            self.con.execute(f"CREATE OR REPLACE TABLE {SKIP_TABLE} AS {' UNION ALL '.join(parts)}")
         finally:
             for name in tables:
                 self.con.unregister(name)
         counts = self.con.execute(
-            "SELECT chunk, count(*), count(*) FILTER (WHERE loaded) FROM _skip GROUP BY chunk"
+            f"SELECT chunk, count(*), count(*) FILTER (WHERE loaded) FROM {SKIP_TABLE} "
+            "GROUP BY chunk"
         ).fetchall()
         self.skips = {int(chunk): int(n) for chunk, n, _ in counts}
         already = already_gone + sum(int(n) for _, _, n in counts)
         return Skipped(already, already_gone + sum(self.skips.values()) - already)
 
     def finish(self) -> None:
-        """Rewrite the chunks that need it and move every final file to ``good/`` or ``bad/``."""
-        final: list[_Written] = []
+        """Rewrite the chunks that need it and move every final file to ``good/`` or ``bad/``.
+
+        Chunks are rewritten on every thread at once (``parallel``).
+        """
+        final: dict[Chunk, list[_Written]] = {}
+        rewrites: list[tuple[Chunk, list[str]]] = []
+        unlink: list[_Written] = []
         for chunk in dict.fromkeys(w.chunk for w in self.written):
             files = [w for w in self.written if w.chunk == chunk]
             kept = [w for w in files if w.path not in self.gone]
             rows = sum(w.rows for w in kept)
             skipped = self.skips.get(chunk.seq, 0)
+            final[chunk] = []
             if skipped == rows:  # every row was loaded before or is a repeat
                 pass
             elif skipped or any(w.part is None and 0 < w.bad_rows < w.rows for w in kept):
-                final.extend(self._rewrite(chunk, [w.path for w in kept]))
+                rewrites.append((chunk, [w.path for w in kept]))
             elif len(kept) == len(files):
-                final.extend(files)
+                final[chunk] = files
                 continue
             else:
-                final.extend(kept)
+                final[chunk] = kept
                 files = [w for w in files if w.path in self.gone]
-            for w in files:
-                Path(w.path).unlink()
-        for number, w in enumerate(final):
+            unlink.extend(files)
+
+        def rewrite(con: duckdb.DuckDBPyConnection, job: tuple[Chunk, list[str]]) -> None:
+            final[job[0]] = self._rewrite(*job, con)
+
+        run_parallel(self.con, rewrites, rewrite, setup=lambda _: None)
+        for w in unlink:
+            Path(w.path).unlink()
+        for number, w in enumerate(w for written in final.values() for w in written):
             part = w.part or (BAD if w.bad_rows else GOOD)
             target = self.out / part / f"{w.chunk.name}-{number:05d}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
             Path(w.path).rename(target)
         if self.skips:
-            self.con.execute("DROP TABLE IF EXISTS _skip")
+            self.con.execute(f"DROP TABLE IF EXISTS {SKIP_TABLE}")
         self.skips, self.gone = {}, {}
         shutil.rmtree(self.out / "staged", ignore_errors=True)
 
-    def _rewrite(self, chunk: Chunk, files: list[str]) -> list[_Written]:
+    def _rewrite(
+        self, chunk: Chunk, files: list[str], con: duckdb.DuckDBPyConnection
+    ) -> list[_Written]:
         """Write a chunk again without its skipped rows, its good and bad rows apart."""
         skip = ""
         if self.skips.get(chunk.seq):
             skip = (
-                f"ANTI JOIN (SELECT line FROM _skip WHERE chunk = {chunk.seq}) k "
+                f"ANTI JOIN (SELECT line FROM {SKIP_TABLE} WHERE chunk = {chunk.seq}) k "
                 "ON k.line = s._line"
             )
         query = f"SELECT s.*, s._errors IS NOT NULL AS _bad FROM {self._scan(files)} s {skip}"
         target = self.out / "staged" / f"{chunk.name}-final"
-        return self._copy(chunk, query, target, f"{self.options}, PARTITION_BY (_bad)")
+        return self._copy(chunk, query, target, f"{self.options}, PARTITION_BY (_bad)", con)

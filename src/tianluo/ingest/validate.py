@@ -148,14 +148,17 @@ class _Levels:
         if rule.reason:
             bad = rule.bad.replace("{t}", t).replace("{v}", v)
             reasons.append(f"WHEN {t} IS NOT NULL AND ({bad}) THEN {literal(rule.reason)}")
-        ok = f"({t} IS NOT NULL)"
+        # every parse gives NULL for an empty value, and a row with a bad value is refused
+        # whole: in a kept row the value is good unless a bad optional one is to be cleared
+        ok = "TRUE"
         if reasons:
             self.checks.append(f"CASE {' '.join(reasons)} END AS {e}")
             (self.cleared if rule.clears else self.errors).append(e)
-            ok = f"({t} IS NOT NULL AND {e} IS NULL)"
-        for out, expr in rule.outputs.items():
-            value = expr.replace("{t}", t).replace("{v}", v).replace("{ok}", ok)
-            if rule.clears and reasons:
+            if rule.clears:
+                ok = f"({e} IS NULL)"
+        for out, template in rule.outputs.items():
+            value = template.replace("{t}", t).replace("{v}", v).replace("{ok}", ok)
+            if rule.clears and reasons and "{ok}" not in template:
                 value = f"CASE WHEN {e} IS NULL THEN {value} END"
             self.values.append(f"{value} AS {quote(out)}")
             self.row_columns.append(out)
