@@ -149,6 +149,7 @@ def duckdb_run(root: Path, records: int) -> tuple[dict[str, Any], Workspace]:
     seconds = round(time.perf_counter() - started, 1)
     return {
         "records": report.records,
+        "evidence": report.evidence,
         "nodes": report.nodes,
         "persons": report.persons,
         "seconds": seconds,

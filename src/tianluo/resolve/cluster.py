@@ -23,6 +23,13 @@ class _Groups:
     size: dict[str, int] = field(default_factory=dict)
     apart: dict[str, set[str]] = field(default_factory=dict)  # root -> nodes it must not join
 
+    def add(self, node: str, number: str | None) -> None:
+        if node not in self.parent:
+            self.parent[node] = node
+            self.size[node] = 1
+            if number:
+                self.numbers[node] = {number}
+
     def find(self, node: str) -> str:
         root = node
         while self.parent[root] != root:
@@ -32,6 +39,8 @@ class _Groups:
         return root
 
     def kept_apart(self, a: str, b: str) -> bool:
+        if not self.apart:  # no analyst's split
+            return False
         return any(self.find(n) == b for n in self.apart.get(a, ())) or any(
             self.find(n) == a for n in self.apart.get(b, ())
         )
@@ -66,21 +75,22 @@ def cluster_nodes(
     whose probability reaches ``threshold`` are joined strongest first; ``joined`` and
     ``split`` are analysts' decisions as pairs of nodes.
     """
-    groups = _Groups()
-    for node, number in numbers.items():
-        groups.parent[node] = node
-        groups.size[node] = 1
-        if number:
-            groups.numbers[node] = {number}
+    strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[3], e[0], e[1]))
+    joined, split = sorted(joined), list(split)
+    groups = _Groups()  # only nodes in a pair: every other node is a person of its own
+    for a, b in [*split, *joined, *((e[0], e[1]) for e in strong)]:
+        groups.add(a, numbers[a])
+        groups.add(b, numbers[b])
     for a, b in split:
         groups.apart.setdefault(a, set()).add(b)
         groups.apart.setdefault(b, set()).add(a)
-    for a, b in sorted(joined):
+    for a, b in joined:
         groups.union(a, b, forced=True)
-    strong = sorted((e for e in edges if e[2] >= threshold), key=lambda e: (-e[3], e[0], e[1]))
     for a, b, _, _ in strong:
         groups.union(a, b, forced=False)
     members: dict[str, list[str]] = {}
-    for node in numbers:
+    for node in groups.parent:
         members.setdefault(groups.find(node), []).append(node)
-    return {node: min(group) for group in members.values() for node in group}
+    clusters = dict(zip(numbers, numbers, strict=True))
+    clusters.update({node: min(group) for group in members.values() for node in group})
+    return clusters

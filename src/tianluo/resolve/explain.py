@@ -23,6 +23,7 @@ from splink.backends.duckdb import DuckDBAPI
 
 from tianluo.resolve.decisions import RecordRef
 from tianluo.resolve.features import WINDOW_KEYS
+from tianluo.resolve.lookup import windows as number_windows
 from tianluo.resolve.nodes import BLOCKING_KEYS
 from tianluo.resolve.pipeline import PERSON_RECORDS, model_path
 from tianluo.workspace import Workspace
@@ -74,7 +75,10 @@ def _record(records: pa.Table, ref: RecordRef) -> dict[str, Any]:
 def _model_input(row: dict[str, Any], unique_id: str) -> dict[str, Any]:
     """One record as a node of the model (``nodes.NODE_COLUMNS``)."""
     id17 = row["id17"]
-    windows = dict.fromkeys([*WINDOW_KEYS, *(f"{key}_open" for key in BLOCKING_KEYS)])
+    windows: dict[str, str | None] = dict.fromkeys(f"{key}_open" for key in BLOCKING_KEYS)
+    windows |= dict(
+        zip(WINDOW_KEYS, number_windows(id17) if id17 else [None] * len(WINDOW_KEYS), strict=True)
+    )
     return {
         "unique_id": unique_id,
         "id_valid": bool(row["id_valid"]),

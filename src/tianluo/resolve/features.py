@@ -54,8 +54,10 @@ def pinyin_table(names: pa.Array | pa.ChunkedArray) -> pa.Table:
 
 
 def with_features(records: pa.Table) -> pa.Table:
-    """The records (``records.RECORD_SCHEMA``) with the features above and a ``node_id``.
+    """The records (or evidence: any table with ``name``, ``id_number``, ``id_status``,
+    ``phone`` and ``address``) with the features above and a ``node_id``.
 
+    ``name`` is trimmed (empty is missing); ``name_as_written`` keeps it as it came.
     Records with a usable identity number share the node ``I<number>``; any other
     record is a node of its own evidence (same number text, name, phone and address
     share one node: nothing could tell them apart).
@@ -68,7 +70,7 @@ def with_features(records: pa.Table) -> pa.Table:
         known = ", ".join(f"'{s}'" for s in KNOWN_STATUSES)
         query = f"""
         WITH cleaned AS (
-          SELECT r.* REPLACE (nullif(trim(r.name), '') AS name),
+          SELECT r.* REPLACE (nullif(trim(r.name), '') AS name), r.name AS name_as_written,
                  coalesce(r.id_status IN ({known}), false) AS id_valid,
                  {ID17_SQL} AS id17
           FROM records r
@@ -83,7 +85,6 @@ def with_features(records: pa.Table) -> pa.Table:
                          coalesce(c.address, ''))), 1, 16)
                END AS node_id
         FROM cleaned c LEFT JOIN pinyin p ON c.name = p.name
-        ORDER BY c.source, c.record_id
         """
         table: pa.Table = con.sql(query).to_arrow_table()
     finally:

@@ -13,28 +13,10 @@ from __future__ import annotations
 
 import hashlib
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
-
-def _best_by_cluster(table: pa.Table, value: str) -> dict[str, tuple[str, int]]:
-    """Per cluster: its most frequent ``value`` and how many records carry it (ties: smallest)."""
-    present = table.filter(pc.is_valid(table.column(value)))
-    if present.num_rows == 0:
-        return {}
-    counts = present.group_by(["cluster", value]).aggregate([([], "count_all")])
-    ordered = counts.sort_by(
-        [("cluster", "ascending"), ("count_all", "descending"), (value, "ascending")]
-    )
-    best: dict[str, tuple[str, int]] = {}
-    for cluster, text, count in zip(
-        ordered.column("cluster").to_pylist(),
-        ordered.column(value).to_pylist(),
-        ordered.column("count_all").to_pylist(),
-        strict=True,
-    ):
-        best.setdefault(cluster, (text, count))
-    return best
+KEYS_SCHEMA = pa.schema([("cluster", pa.string()), ("person_key", pa.string())])
 
 
 def record_hash_key(source: str, record_id: str) -> str:
@@ -42,36 +24,51 @@ def record_hash_key(source: str, record_id: str) -> str:
     return "P" + hashlib.sha1(f"{source}:{record_id}".encode()).hexdigest()[:15]
 
 
-def person_keys(records: pa.Table) -> dict[str, str]:
-    """Each cluster's person key; ``records`` has ``cluster``, ``source``, ``record_id``,
-    ``id_number``, ``id_valid`` and ``phone`` columns."""
-    valid = records.filter(records.column("id_valid"))
-    numbers = _best_by_cluster(valid.select(["cluster", "id_number"]), "id_number")
-    phones = _best_by_cluster(records.select(["cluster", "phone"]), "phone")
-    claims: dict[str, tuple[int, str]] = {}  # phone -> (records, cluster) of its strongest claim
-    for cluster, (phone, count) in phones.items():
-        if cluster in numbers:
-            continue
-        claim = (-count, cluster)
-        if phone not in claims or claim < claims[phone]:
-            claims[phone] = claim
-    keys: dict[str, str] = {}
-    ordered = records.select(["cluster", "source", "record_id"]).sort_by(
-        [("cluster", "ascending"), ("source", "ascending"), ("record_id", "ascending")]
-    )
-    firsts: dict[str, tuple[str, str]] = {}
-    for cluster, source, record_id in zip(
-        ordered.column("cluster").to_pylist(),
-        ordered.column("source").to_pylist(),
-        ordered.column("record_id").to_pylist(),
-        strict=True,
-    ):
-        firsts.setdefault(cluster, (source, record_id))
-    for cluster, (source, record_id) in firsts.items():
-        if cluster in numbers:
-            keys[cluster] = numbers[cluster][0]
-        elif cluster in phones and claims[phones[cluster][0]][1] == cluster:
-            keys[cluster] = phones[cluster][0]
-        else:
-            keys[cluster] = record_hash_key(source, record_id)
-    return keys
+def _top(value: str, where: str) -> str:
+    """SQL: per cluster, the ``value`` on most records (ties: the smallest), and their number."""
+    return f"""
+    SELECT cluster, {value}, records FROM (
+      SELECT cluster, {value}, sum(records) AS records, row_number() OVER (
+        PARTITION BY cluster ORDER BY sum(records) DESC, {value}) AS rank
+      FROM evidence WHERE {where} GROUP BY cluster, {value})
+    WHERE rank = 1"""
+
+
+KEYS_SQL = f"""
+WITH
+number AS ({_top("id_number", "id_valid AND id_number IS NOT NULL")}),
+phone AS ({_top("phone", "phone IS NOT NULL")}),
+claimed AS (  -- each phone goes to the person without a number on most records with it
+  SELECT cluster, phone FROM (
+    SELECT p.cluster, p.phone, row_number() OVER (
+      PARTITION BY p.phone ORDER BY p.records DESC, p.cluster) AS rank
+    FROM phone p ANTI JOIN number n USING (cluster))
+  WHERE rank = 1),
+first AS (
+  SELECT cluster, source, first_record_id FROM (
+    SELECT cluster, source, first_record_id, row_number() OVER (
+      PARTITION BY cluster ORDER BY source, first_record_id) AS rank
+    FROM evidence)
+  WHERE rank = 1)
+SELECT f.cluster,
+       coalesce(n.id_number, c.phone,
+                'P' || substr(sha1(f.source || ':' || f.first_record_id), 1, 15)) AS person_key
+FROM first f LEFT JOIN number n USING (cluster) LEFT JOIN claimed c USING (cluster)
+"""
+"""The keys in SQL; the hash is ``record_hash_key``'s (DuckDB's sha1 is the same SHA-1)."""
+
+
+def person_keys(evidence: pa.Table) -> pa.Table:
+    """Each cluster's person key (``KEYS_SCHEMA``).
+
+    ``evidence`` (``evidence.EVIDENCE_SCHEMA``) has ``cluster``, ``source``,
+    ``first_record_id``, ``records`` (how many records each row stands for),
+    ``id_number``, ``id_valid`` and ``phone`` columns.
+    """
+    con = duckdb.connect()
+    try:
+        con.register("evidence", evidence)
+        keys: pa.Table = con.sql(KEYS_SQL).to_arrow_table()
+    finally:
+        con.close()
+    return keys.cast(KEYS_SCHEMA)

@@ -12,6 +12,7 @@ nodes to learn from (a test, a tiny feed): the priors of ``comparisons`` are use
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,7 @@ def database_api(engine: Engine, settings: ResolveSettings) -> DatabaseAPISubCla
     con = duckdb.connect()
     con.execute(f"SET temp_directory = '{scratch}'")
     con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")  # lets big tables spill to disk
     return DuckDBAPI(connection=con)
 
 
@@ -125,23 +127,49 @@ def train(linker: Linker, nodes: pa.Table, settings: ResolveSettings) -> bool:
     return True
 
 
+def _predict(
+    api: DatabaseAPISubClass, nodes: pa.Table, model: dict[str, Any], settings: ResolveSettings
+) -> pa.Table:
+    """The pairs the trained ``model`` scores at or above the edge threshold.
+
+    Splink joins every pair to its two nodes by id: numbered in the order of the node
+    ids (so each pair keeps its sides), nodes store and join in a fraction of the
+    memory and time, and the node ids are put back on the scored pairs.
+    """
+    nodes = nodes.sort_by("unique_id")
+    node_ids = nodes.column("unique_id")
+    numbered = nodes.set_column(
+        nodes.schema.get_field_index("unique_id"),
+        "unique_id",
+        pa.array(range(nodes.num_rows), pa.int64()),
+    )
+    scoring = model | {"retain_matching_columns": False}  # only the weights are kept
+    linker = Linker(api.register(numbered), scoring, log_level=logging.WARNING)
+    scored = linker.inference.predict(threshold_match_probability=settings.edge_threshold)
+    frame = scored.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    table = pa.Table.from_pandas(frame[[field.name for field in EDGE_SCHEMA]], preserve_index=False)
+    for side in ("unique_id_l", "unique_id_r"):
+        index = table.schema.get_field_index(side)
+        table = table.set_column(index, side, node_ids.take(table.column(side)))
+    return table.cast(EDGE_SCHEMA)
+
+
 def score_nodes(
     engine: Engine, nodes: pa.Table, settings: ResolveSettings, model_path: Path | None = None
 ) -> pa.Table:
     """Scored pairs of nodes at or above ``settings.edge_threshold`` (``EDGE_SCHEMA``).
 
     The trained model is saved to ``model_path`` for explanations and screening.
+    Training sees the node ids themselves: its random sample of pairs is drawn by
+    hashing them.
     """
     if nodes.num_rows < 2:  # nobody to compare
         return EDGE_SCHEMA.empty_table()
     api = database_api(engine, settings)
     linker = Linker(api.register(nodes), settings_for(nodes), log_level=logging.WARNING)
     train(linker, nodes, settings)
+    model = linker.misc.save_model_to_json()
     if model_path is not None:
         model_path.parent.mkdir(parents=True, exist_ok=True)
-        linker.misc.save_model_to_json(str(model_path), overwrite=True)
-    scored = linker.inference.predict(threshold_match_probability=settings.edge_threshold)
-    frame = scored.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    columns = [field.name for field in EDGE_SCHEMA]
-    table = pa.Table.from_pandas(frame[columns], preserve_index=False)
-    return table.cast(EDGE_SCHEMA)
+        model_path.write_text(json.dumps(model, indent=4), encoding="utf-8")
+    return _predict(api, nodes, model, settings)

@@ -4,7 +4,8 @@ Every record with a usable identity number is the same person as every other
 record with that number: they form one node (no model needed, and a person with 50
 gate passes costs one comparison, not 1,225). Records without one are nodes of
 their own evidence. A node shows the matcher its most frequent name, all its
-phones and its most frequent address, and how many records it stands for.
+phones and its most frequent address, and how many records it stands for. Nodes
+are built from evidence (``evidence``), each row counting for its ``records``.
 """
 
 from __future__ import annotations
@@ -35,18 +36,21 @@ NODE_COLUMNS = (
 
 
 def _mode(column: str) -> str:
-    """SQL: the most frequent non-null value of ``column`` per node (ties: the smallest)."""
+    """SQL: the value of ``column`` on most records per node, non-null (ties: the smallest)."""
     return f"""
     {column}_mode AS (
       SELECT node_id, {column} FROM (
         SELECT node_id, {column}, row_number() OVER (
-          PARTITION BY node_id ORDER BY count(*) DESC, {column}) AS rank
+          PARTITION BY node_id ORDER BY sum(records) DESC, {column}) AS rank
         FROM featured WHERE {column} IS NOT NULL GROUP BY node_id, {column})
       WHERE rank = 1)"""
 
 
 def build_nodes(featured: pa.Table) -> pa.Table:
-    """One row per node of the featured records (``features.with_features``)."""
+    """One row per node of the featured evidence (``features.with_features``).
+
+    ``featured`` has a ``records`` column: how many records each row stands for.
+    """
     con = duckdb.connect()
     try:
         con.register("featured", featured)
@@ -63,7 +67,8 @@ def build_nodes(featured: pa.Table) -> pa.Table:
           FROM featured WHERE phone IS NOT NULL GROUP BY node_id),
         base AS (
           SELECT node_id, bool_or(id_valid) AS id_valid, any_value(id17) AS id17,
-                 any_value(birth) AS birth, {windows}, count(*) AS records
+                 any_value(birth) AS birth, {windows},
+                 CAST(sum(records) AS BIGINT) AS records
           FROM featured GROUP BY node_id)
         SELECT b.node_id AS unique_id, b.id_valid, b.id17, b.birth,
                n.name, p2.name_pinyin, p.phones, a.address,
