@@ -37,7 +37,7 @@ def test_an_organisation_from_the_list_to_a_members_profile(
         " return count(chart.getOption().series[0].data[0]); }"
     )
     assert drawn == members
-    expect(page.get_by_test_id("org-reasons")).to_contain_text("criminal threshold")
+    expect(page.get_by_test_id("org-reasons")).to_contain_text("刑事立案标准")
     shot(page, "organization-tree")
 
     with_payments = page.get_by_test_id("show-payments")

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -13,8 +15,9 @@ from tianluo import __version__
 from tianluo.service.auth.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
-from tianluo.web.i18n import LANGUAGES, language_of, translator
+from tianluo.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, translator
 from tianluo.web.navigation import menu_for
+from tianluo.web.reasons import reasons_line, render_reasons
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(
@@ -28,6 +31,21 @@ def static_url(path: str) -> str:
 
 
 TEMPLATES.env.globals["static"] = static_url
+
+
+@pass_context
+def reason_items(context: Context, text: str | None) -> list[str]:
+    """``{% for r in x.reasons|reason_items %}``: a result's reasons in the page's language."""
+    return render_reasons(text, context.get("lang", DEFAULT_LANGUAGE))
+
+
+@pass_context
+def reason_text(context: Context, text: str | None) -> str:
+    """``{{ x.reasons|reason_text }}``: a result's reasons on one line, in the page's language."""
+    return reasons_line(text, context.get("lang", DEFAULT_LANGUAGE))
+
+
+TEMPLATES.env.filters.update(reason_items=reason_items, reason_text=reason_text)
 
 
 def render(

@@ -27,7 +27,9 @@ from tianluo.service.deps import Ctx, Db, MaskerDep
 from tianluo.service.errors import InvalidInput
 from tianluo.service.history import changes_of
 from tianluo.service.privacy.masking import Masker
+from tianluo.web.i18n import language_of
 from tianluo.web.pages import formats  # also registers the local_time filter
+from tianluo.web.reasons import render_reasons
 from tianluo.web.session import page_requires
 from tianluo.web.templating import render
 
@@ -195,9 +197,7 @@ def alert_page(
     values = {
         **_work_values(session, principal, alert, masker),
         "related": related,
-        "reasons": [
-            part.strip() for part in (masker.text(alert.reasons) or "").split(";") if part.strip()
-        ],
+        "reasons": render_reasons(masker.text(alert.reasons), language_of(request)),
         "unmasked": masker.unmasked,
         "can_unmask": principal.can(Permission.UNMASK),
     }

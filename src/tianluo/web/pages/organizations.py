@@ -25,6 +25,7 @@ from tianluo.service.deps import Ctx, Db, MaskerDep
 from tianluo.web.i18n import Translate, language_of, translator
 from tianluo.web.org_pack import ROLE_COLOURS, PackInput, build_pack
 from tianluo.web.pages import formats  # noqa: F401 (registers the money and time filters)
+from tianluo.web.reasons import render_reasons
 from tianluo.web.session import page_requires
 from tianluo.web.templating import render
 
@@ -129,9 +130,10 @@ def tree_chart(org_id: str, members: list[dict[str, Any]], t: Translate) -> dict
     }
 
 
-def _public_summary(context: Ctx, org_id: str, masker: MaskerDep) -> dict[str, Any]:
+def _public_summary(context: Ctx, org_id: str, masker: MaskerDep, language: str) -> dict[str, Any]:
+    """The summary row, with its reasons one per finding in ``language``."""
     summary = organizations.summary(context.results, org_id, masker)
-    summary["reason_list"] = [r for r in (summary.get("reasons") or "").split("; ") if r]
+    summary["reason_list"] = render_reasons(summary.get("reasons"), language)
     return summary
 
 
@@ -164,11 +166,12 @@ def organization_page(
     masker: MaskerDep,
 ) -> Response:
     """The recruitment tree, the threshold test, the members and the evidence of each link."""
-    summary = _public_summary(context, org_id, masker)
+    language = language_of(request)
+    summary = _public_summary(context, org_id, masker, language)
     members = organizations.members(context.results, context.workspace, org_id, masker)
     # each link's payments are counted here and listed on demand (link_payments)
     links = [m for m in members if m["upline_ref"]]
-    t = translator(language_of(request))
+    t = translator(language)
     by_role: dict[str, int] = {}
     for m in members:
         by_role[m["role"]] = by_role.get(m["role"], 0) + 1
@@ -215,11 +218,11 @@ def evidence_pack(
     masker: MaskerDep,
 ) -> Response:
     """The evidence pack as a zip (printable report and CSV files); audited as ``export``."""
-    summary = _public_summary(context, org_id, masker)
+    language = language_of(request)
+    summary = _public_summary(context, org_id, masker, language)
     members = organizations.members(context.results, context.workspace, org_id, masker)
     rules = rules_in_force().suspects
     links = organizations.evidence(context.results, context.workspace, org_id, masker, rules)
-    language = language_of(request)
     pack = PackInput(
         org_id=org_id,
         summary=summary,

@@ -20,6 +20,7 @@ from tianluo.service.auth.roles import Permission
 from tianluo.service.deps import Ctx, Db, MaskerDep
 from tianluo.web.i18n import Translate, language_of, translator
 from tianluo.web.pages import formats  # noqa: F401 (registers the money and time filters)
+from tianluo.web.reasons import render_reasons
 from tianluo.web.session import page_requires
 from tianluo.web.templating import render
 
@@ -192,11 +193,6 @@ def links_graph(profile: dict[str, Any], t: Translate) -> dict[str, Any]:
     return {"elements": nodes + edges, "style": style, "layout": layout}
 
 
-def reason_list(text: str | None) -> list[str]:
-    """A result's reasons, one per line (they are joined by "; "); the bracket note kept."""
-    return [part.strip() for part in (text or "").split(";") if part.strip()]
-
-
 @router.get("/persons/{key}")
 def person_page(
     request: Request,
@@ -213,13 +209,14 @@ def person_page(
         query = request.url.query
         return RedirectResponse(f"{target}?{query}" if query else target, status_code=303)
     profile = persons.look_up(session, context, principal, key, masker)
-    t = translator(language_of(request))
+    language = language_of(request)
+    t = translator(language)
     timeline = profile["timeline"]
     values = {
         "p": profile,
         "can_unmask": principal.can(Permission.UNMASK) and not masker.unmasked,
-        "suspect_reasons": reason_list((profile["suspect"] or {}).get("reasons")),
-        "number_reasons": reason_list((profile["fraud_number"] or {}).get("reasons")),
+        "suspect_reasons": render_reasons((profile["suspect"] or {}).get("reasons"), language),
+        "number_reasons": render_reasons((profile["fraud_number"] or {}).get("reasons"), language),
         "presence_options": presence_chart(profile["presence"], t),
         "graph": links_graph(profile, t),
         "timeline": list(reversed(timeline[-TIMELINE_SHOWN:])),
