@@ -85,6 +85,23 @@ def test_the_database_refuses_edits_of_the_audit_log(api: Api, workspace) -> Non
     engine.dispose()
 
 
+def test_the_database_refuses_edits_of_screening_checks(api: Api, workspace) -> None:  # type: ignore[no-untyped-def]
+    checked = api.post("/api/screen", as_="gate", json={"id_number": P1, "purpose": "gate"})
+    assert checked.status_code == 200
+    engine = make_engine(database_url(api.settings, workspace))
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM screen_checks")).scalar() == 1
+    for statement in ("UPDATE screen_checks SET purpose = 'gate'", "DELETE FROM screen_checks"):
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(statement))
+        except sa.exc.DBAPIError as exc:
+            assert "append-only" in str(exc)
+        else:
+            raise AssertionError(f"{statement} was allowed")
+    engine.dispose()
+
+
 def _drop_guards(connection: sa.Connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.execute(sa.text("DROP TRIGGER audit_entries_no_update"))
