@@ -19,8 +19,15 @@ fit, the one with more fixed text wins (``known den site {site} {distance} m awa
 ``known den site {site}``). A reason that no template fits is shown as written: English is
 better than a dropped or garbled finding.
 
+Two other kinds of English on the pages read the same way, as families of their own: the
+entries of a person's timeline (``reason.timeline.*``: ``gate in at SC00006``, written by
+``service.analysis.persons.timeline``, whose JSON keeps the English) and the evidence of
+each upline→member link (``reason.link.*``: ``3 calls with upline; paid upline 1 time
+(3,200 yuan)``, written by ``detectors.pyramid.recruitment`` and ``organizations``).
+
 ``tests/web/test_reasons.py`` runs every reason the detectors write on the test city
-through the catalogue, so a new sentence in a detector fails there until it is added here.
+through the catalogue, and ``tests/web/test_timeline_text.py`` every timeline entry and
+link evidence, so a new sentence fails there until it is added here.
 """
 
 from __future__ import annotations
@@ -108,7 +115,7 @@ def match(text: str) -> tuple[ReasonTemplate, dict[str, str]] | None:
 
 def known(text: str) -> bool:
     """Whether the catalogue has this reason (and the reason nested in it, if any)."""
-    found = match(text)
+    found = match(text.strip())
     if found is None:
         return False
     _, values = found

@@ -17,7 +17,7 @@ from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, language_of, translator
 from tianluo.web.navigation import menu_for
-from tianluo.web.reasons import reasons_line, render_reasons
+from tianluo.web.reasons import reasons_line, render_reason, render_reasons
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(
@@ -45,7 +45,16 @@ def reason_text(context: Context, text: str | None) -> str:
     return reasons_line(text, context.get("lang", DEFAULT_LANGUAGE))
 
 
-TEMPLATES.env.filters.update(reason_items=reason_items, reason_text=reason_text)
+@pass_context
+def record_text(context: Context, text: str | None) -> str:
+    """``{{ e.what|record_text }}``: one record's line (a timeline entry), not split at
+    semicolons, in the page's language."""
+    return render_reason(text or "", context.get("lang", DEFAULT_LANGUAGE))
+
+
+TEMPLATES.env.filters.update(
+    reason_items=reason_items, reason_text=reason_text, record_text=record_text
+)
 
 
 def render(
