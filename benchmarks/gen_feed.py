@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -194,17 +195,16 @@ def main() -> None:
     parser.add_argument("--csv-rows", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    print(
-        generate(
-            args.out,
-            pings=args.pings,
-            phones=args.phones,
-            sites=args.sites,
-            chunk_rows=args.chunk_rows,
-            csv_rows=args.csv_rows,
-            seed=args.seed,
-        )
+    figures = generate(
+        args.out,
+        pings=args.pings,
+        phones=args.phones,
+        sites=args.sites,
+        chunk_rows=args.chunk_rows,
+        csv_rows=args.csv_rows,
+        seed=args.seed,
     )
+    print(json.dumps(figures, default=str))  # benchmarks.run reads it as JSON
 
 
 if __name__ == "__main__":
