@@ -54,8 +54,6 @@ def region_table() -> dict[str, Region]:
     regions: dict[str, Region] = {}
     province = city = None
     for line in _location_lines():
-        if line.startswith("\t\t\t"):
-            continue  # towns and villages (most of the lines) carry no code
         depth = len(line) - len(line.lstrip("\t"))
         fields = line.strip().split("\t")
         if depth > 2 or len(fields) < 2:

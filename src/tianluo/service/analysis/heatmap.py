@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 import h3
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from tianluo.service.analysis.results import ResultsStore
@@ -63,6 +64,15 @@ def weeks(results: ResultsStore) -> list[dt.date]:
     return sorted(d for d in pc.unique(table["week"]).to_pylist() if d is not None)
 
 
+def week_rows(results: ResultsStore, week: dt.date) -> pa.Table:
+    """The ``heat_weeks`` rows of one week (every layer); a week without activity is refused."""
+    table = results.derived(WEEKS)
+    found = None if table is None else table.filter(pc.equal(table["week"], week))
+    if found is None or found.num_rows == 0:
+        raise InvalidInput(f"no activity in the week of {week.isoformat()}", field="week")
+    return found
+
+
 def cells(results: ResultsStore, layer: str, week: dt.date | None = None) -> list[HeatCell]:
     """The areas of one layer, most persons first; hexagons come with their outline.
 
@@ -74,11 +84,8 @@ def cells(results: ResultsStore, layer: str, week: dt.date | None = None) -> lis
     whole = _whole_period(results, layer)
     if week is None:
         return whole
-    if week not in weeks(results):
-        raise InvalidInput(f"no activity in the week of {week.isoformat()}", field="week")
-    table = results.derived(WEEKS)
-    assert table is not None  # weeks() found it
-    chosen = pc.and_(pc.equal(table["layer"], layer), pc.equal(table["week"], week))
+    table = week_rows(results, week)
+    chosen = pc.equal(table["layer"], layer)
     by_cell = {c.cell: c for c in whole}
     found = [
         replace(

@@ -11,7 +11,7 @@ from tianluo.service.analysis import heatmap, organizations, persons
 from tianluo.service.auth.principal import Principal
 from tianluo.service.auth.roles import Permission
 from tianluo.service.deps import Ctx, Db, MaskerDep, require
-from tianluo.service.errors import InvalidInput, NotFound
+from tianluo.service.errors import NotFound
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 Analyst = Annotated[Principal, Depends(require(Permission.ANALYSE))]
@@ -34,11 +34,8 @@ def heat_cells(
     if week is None:
         rows = context.results.rows("heat_cells")
         return [r for r in rows if layer is None or r["layer"] == layer]
-    if week not in heatmap.weeks(context.results):
-        raise InvalidInput(f"no activity in the week of {week.isoformat()}", field="week")
-    weekly = context.results.derived(heatmap.WEEKS)
-    rows = [] if weekly is None else weekly.to_pylist()
-    return [r for r in rows if r["week"] == week and (layer is None or r["layer"] == layer)]
+    rows = heatmap.week_rows(context.results, week).to_pylist()
+    return [r for r in rows if layer is None or r["layer"] == layer]
 
 
 @router.get("/persons/{key}")
